@@ -1,0 +1,149 @@
+"""How the hidden tests call a student's function: quietly, in isolation, with clear failures."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import warnings
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from backprop_hw.checks import answer_key
+from backprop_hw.checks.gradient_check import relative_difference
+from backprop_hw.checks.tolerances import (
+    GRADIENT_RTOL,
+    LARGE_M,
+    LOOP_LINES_ALLOWED,
+    SMALL_M,
+    VALUE_ATOL,
+    VALUE_RTOL,
+)
+
+
+class HiddenTestFailure(AssertionError):
+    """A hidden test found a mistake; the message says which quantity and which equation."""
+
+
+def fail(message: str) -> None:
+    raise HiddenTestFailure(message)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence warnings: nbgrader gives 0 to a test cell that writes to stderr,
+    and a harmless RuntimeWarning from a correct answer must not cost points."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+@contextlib.contextmanager
+def stand_ins(tested: Callable, tested_name: str) -> Iterator[None]:
+    """While ``tested`` runs, its calls to the other graded functions reach the answer key.
+
+    So a mistake in, say, ``sigmoid`` costs sigmoid's points only, not those of
+    every function that calls it. The student's namespace is restored after.
+    """
+    namespace = getattr(tested, "__globals__", None)
+    if namespace is None:
+        yield
+        return
+    saved = {}
+    for name, trusted in answer_key.GRADED_FUNCTIONS.items():
+        if name != tested_name and name in namespace:
+            saved[name] = namespace[name]
+            namespace[name] = trusted
+    try:
+        yield
+    finally:
+        namespace.update(saved)
+
+
+def call(function: Callable, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call a student's function quietly, with the answer key standing in for the others."""
+    with quiet(), stand_ins(function, name):
+        return function(*args, **kwargs)
+
+
+def as_array(value: Any, what: str) -> np.ndarray:
+    """The student's result as a float array, or a failure that says why it is not one."""
+    if value is None:
+        fail(f"{what} is None: did the function forget to return it?")
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        fail(f"{what} should be a number or a NumPy array, not {type(value).__name__}.")
+
+
+def get_key(result: Any, key: str, function: str) -> Any:
+    if not isinstance(result, dict):
+        fail(f"{function} should return a dict, not {type(result).__name__}.")
+    if key not in result:
+        fail(f"{function}'s result has no key {key!r} (it has {sorted(result)}).")
+    return result[key]
+
+
+def expect_shape(value: np.ndarray, shape: tuple, what: str, hint: str) -> None:
+    if value.shape != tuple(shape):
+        fail(f"{what} has shape {value.shape} but should have shape {tuple(shape)}: {hint}")
+
+
+def expect_close(value: np.ndarray, trusted: np.ndarray, what: str, hint: str) -> None:
+    """Values against the answer key (shape first, then VALUE_RTOL/ATOL)."""
+    expect_shape(value, np.shape(trusted), what, hint)
+    if not np.allclose(value, trusted, rtol=VALUE_RTOL, atol=VALUE_ATOL):
+        fail(f"{what} has the right shape but wrong values: {hint}")
+
+
+def expect_gradient(value: np.ndarray, numerical: np.ndarray, what: str, of: str, hint: str) -> None:
+    """A gradient against central differences, by relative_difference."""
+    expect_shape(value, np.shape(numerical), what, f"foo and dfoo always have the same shape. {hint}")
+    difference = relative_difference(value, numerical)
+    if not difference < GRADIENT_RTOL:
+        fail(
+            f"{what} disagrees with the numerical gradient of {of} "
+            f"(relative difference {difference:.2g}, allowed {GRADIENT_RTOL:g}): {hint}"
+        )
+
+
+def _library_paths() -> tuple[str, ...]:
+    """Folders whose code is not the student's: Python, installed packages, this package."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, here, "<frozen"}
+    return tuple(p for p in paths if p)
+
+
+def lines_executed(function: Callable, name: str, *args: Any) -> int:
+    """How many lines of the student's own code one call executes (library code not counted)."""
+    library = _library_paths()
+    count = 0
+
+    def count_lines(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return count_lines
+
+    def enter(frame, event, arg):
+        return None if frame.f_code.co_filename.startswith(library) else count_lines
+
+    previous = sys.gettrace()
+    sys.settrace(enter)
+    try:
+        call(function, name, *args)
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def expect_no_loop_over_examples(function: Callable, name: str, make_args: Callable[[int], tuple], hint: str) -> None:
+    """A vectorized function executes as many lines for LARGE_M examples as for SMALL_M."""
+    few = lines_executed(function, name, *make_args(SMALL_M))
+    many = lines_executed(function, name, *make_args(LARGE_M))
+    if many - few > LOOP_LINES_ALLOWED:
+        fail(
+            f"{name} runs a Python loop over the examples: it executed {many - few} more lines "
+            f"for {LARGE_M} examples than for {SMALL_M}. Work on all m columns at once: {hint}"
+        )

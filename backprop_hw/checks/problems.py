@@ -1,0 +1,71 @@
+"""Inputs for the hidden tests: random problems and a data set students never see.
+
+Every generator takes a seed, so the hidden tests are deterministic; the
+seeds differ from anything in the notebook, so hard-coded answers fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from backprop_hw.checks import answer_key
+
+
+@dataclass
+class Problem:
+    """A two-layer network with data: what a forward or backward pass needs."""
+
+    parameters: dict[str, np.ndarray]
+    X: np.ndarray
+    Y: np.ndarray
+    cache: dict[str, np.ndarray]
+
+    @property
+    def sizes(self) -> tuple[int, int, int, int]:
+        """(n_x, n_h, n_y, m)"""
+        n_h, n_x = self.parameters["W1"].shape
+        return n_x, n_h, self.parameters["W2"].shape[0], self.X.shape[1]
+
+
+def random_problem(seed: int, m: int | None = None, n_x: int | None = None, n_h: int | None = None) -> Problem:
+    """A random network and data: n_x in 2..5, n_h in 2..6, one output, m in 2..7.
+
+    No two of n_x, n_h and m are equal, so a transpose in the wrong place
+    always shows as a wrong shape. Weights of scale 0.5 keep tanh and the
+    sigmoid away from saturation, where every gradient would be near zero.
+    """
+    rng = np.random.default_rng(seed)
+    while True:
+        sizes = (
+            n_x or int(rng.integers(2, 6)),
+            n_h or int(rng.integers(2, 7)),
+            m or int(rng.integers(2, 8)),
+        )
+        if len(set(sizes)) == 3 or (n_x and n_h and m):
+            break
+    n_x, n_h, m = sizes
+    parameters = {
+        "W1": rng.normal(0, 0.5, (n_h, n_x)),
+        "b1": rng.normal(0, 0.5, (n_h, 1)),
+        "W2": rng.normal(0, 0.5, (1, n_h)),
+        "b2": rng.normal(0, 0.5, (1, 1)),
+    }
+    X = rng.normal(0, 1, (n_x, m))
+    Y = rng.integers(0, 2, (1, m)).astype(float)
+    if m >= 2:
+        Y[0, :2] = [0.0, 1.0]  # both classes, so both terms of the loss count
+    _, cache = answer_key.forward_propagation(X, parameters)
+    return Problem(parameters, X, Y, cache)
+
+
+def rings(seed: int = 2024, examples: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """Two noisy concentric rings, inner class 1: the hidden convergence set."""
+    rng = np.random.default_rng(seed)
+    inner = examples // 2
+    radius = np.r_[rng.normal(1.0, 0.2, inner), rng.normal(2.5, 0.2, examples - inner)]
+    angle = rng.uniform(0, 2 * np.pi, examples)
+    X = np.vstack([radius * np.cos(angle), radius * np.sin(angle)])
+    Y = np.r_[np.ones(inner), np.zeros(examples - inner)].reshape(1, examples)
+    return X, Y
