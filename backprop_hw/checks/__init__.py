@@ -26,6 +26,6 @@ from backprop_hw.checks.cells import (
     check_tanh_derivative,
     check_update_parameters,
 )
-from backprop_hw.checks.harness import HiddenTestFailure
+from backprop_hw.checks.harness import HiddenTestFailure, isolate
 
-__all__ = [name for name in dir() if name.startswith("check_")] + ["HiddenTestFailure"]
+__all__ = [name for name in dir() if name.startswith("check_")] + ["HiddenTestFailure", "isolate"]

@@ -147,3 +147,32 @@ def expect_no_loop_over_examples(function: Callable, name: str, make_args: Calla
             f"{name} runs a Python loop over the examples: it executed {many - few} more lines "
             f"for {LARGE_M} examples than for {SMALL_M}. Work on all m columns at once: {hint}"
         )
+
+
+def isolate(tested_name: str) -> None:
+    """Until the current notebook cell ends, the other graded functions answer from the key.
+
+    Called by the hidden line at the top of each graded test cell, so that the
+    cell's visible asserts, too, test ``tested_name`` alone, and silence warnings
+    for the cell (nbgrader scores any stderr output as a failure). An IPython
+    ``post_run_cell`` callback undoes both, also when the cell fails.
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:  # not in a kernel: nothing to isolate
+        return
+    namespace = shell.user_ns
+    saved = {name: namespace[name] for name in answer_key.GRADED_FUNCTIONS if name != tested_name and name in namespace}
+    namespace.update({name: answer_key.GRADED_FUNCTIONS[name] for name in saved})
+    warning_filters = warnings.filters[:]
+    numpy_errors = np.seterr(all="ignore")
+    warnings.simplefilter("ignore")
+
+    def restore(result=None) -> None:
+        namespace.update(saved)
+        warnings.filters[:] = warning_filters
+        np.seterr(**numpy_errors)
+        shell.events.unregister("post_run_cell", restore)
+
+    shell.events.register("post_run_cell", restore)

@@ -1,0 +1,26 @@
+"""nbgrader preprocessors this course adds (configured in nbgrader_config.py)."""
+
+from __future__ import annotations
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+
+class HideHiddenTestTracebacks(NbGraderPreprocessor):
+    """Reduce the error output of cells with hidden tests to the failure message.
+
+    nbgrader's feedback keeps each cell's outputs, and a traceback quotes the
+    cell's source lines, hidden tests included. Run before ClearHiddenTests:
+    the student still reads "HiddenTestFailure: dW1 has shape ... check the
+    transpose in dW1 = dz1·xᵀ", but no line of hidden test code.
+    """
+
+    begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and self.begin_test_delimeter in cell.source:
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    message = f"{output.ename}: {output.evalue}" if output.evalue else output.ename
+                    output.traceback = [message, "(Details are not shown: this cell holds hidden tests.)"]
+        return cell, resources

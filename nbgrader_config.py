@@ -1,0 +1,37 @@
+"""nbgrader configuration of the backpropagation course.
+
+Run every nbgrader command from this folder (the course root): source/, release/,
+submitted/, autograded/ and feedback/ live beside this file.
+"""
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from backprop_hw.nbgrader_plugins import HideHiddenTestTracebacks
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "backprop-course"
+c.CourseDirectory.db_assignments = [{"name": "backprop"}]
+
+# The reference runs in about 2 s; the longest cell trains the flower network
+# for 10,000 iterations (0.3 s vectorized). 60 s leaves room for a slow but
+# honest solution and still stops an endless loop; nbgrader then interrupts
+# the cell and goes on with the next one.
+c.Execute.timeout = 60
+
+# A runaway print loop must not make the autograded notebook or the feedback huge.
+c.LimitOutput.max_lines = 300
+c.LimitOutput.max_traceback = 60
+
+# What students see where the solution was.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Feedback shows each test cell's visible tests and the message of a failed
+# hidden test, never hidden test code: nbgrader's default keeps both.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    HideHiddenTestTracebacks,
+    ClearHiddenTests,
+    CSSHTMLHeaderPreprocessor,
+]
