@@ -1,0 +1,100 @@
+"""A course folder driven by the real nbgrader command line and its sqlite gradebook."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from backprop_hw import notebooks, paths
+
+
+class NbgraderError(RuntimeError):
+    pass
+
+
+class Course:
+    """A course root (source/, release/, submitted/, autograded/, feedback/, gradebook.db)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+        self.log_file = self.root / "nbgrader.log"
+
+    @classmethod
+    def create(cls, root: Path, assignments: tuple[str, ...] = (paths.ASSIGNMENT,)) -> "Course":
+        """A new course at root with a copy of the repository's source/ and its configuration."""
+        root = Path(root).resolve()
+        if root.exists():
+            shutil.rmtree(root)
+        for assignment in assignments:
+            shutil.copytree(paths.SOURCE_DIR / assignment, root / "source" / assignment,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        (root / "nbgrader_config.py").write_text(
+            "# The repository's configuration, with this folder as the course root.\n"
+            "c = get_config()  # noqa: F821\n"
+            f"load_subconfig({str(paths.COURSE_CONFIG)!r})  # noqa: F821\n"
+            f"c.CourseDirectory.root = {str(root)!r}\n"
+        )
+        return cls(root)
+
+    def nbgrader(self, *args: str) -> str:
+        """Run one nbgrader command in the course root; its log goes to nbgrader.log."""
+        env = dict(os.environ)
+        # nbgrader runs `alembic` for its database: it must find this environment's scripts.
+        env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.root, env=env,
+                                capture_output=True, text=True)
+        with self.log_file.open("a") as log:
+            log.write(f"$ nbgrader {' '.join(args)}\n{result.stdout}{result.stderr}\n")
+        if result.returncode != 0:
+            tail = "\n".join((result.stdout + result.stderr).splitlines()[-25:])
+            raise NbgraderError(f"nbgrader {' '.join(args)} failed (exit {result.returncode}):\n{tail}")
+        return result.stdout + result.stderr
+
+    def generate_assignment(self, assignment: str = paths.ASSIGNMENT) -> None:
+        self.nbgrader("generate_assignment", assignment, "--force")
+
+    def add_student(self, student_id: str, first_name: str = "", last_name: str = "") -> None:
+        self.nbgrader("db", "student", "add", student_id, f"--first-name={first_name}", f"--last-name={last_name}")
+
+    def submit(self, student_id: str, nb: NotebookNode, assignment: str = paths.ASSIGNMENT,
+               timestamp: datetime | None = None) -> Path:
+        """Put a notebook where `nbgrader collect` would: submitted/<student>/<assignment>/."""
+        folder = self.root / "submitted" / student_id / assignment
+        notebooks.write(nb, folder / paths.NOTEBOOK)
+        if timestamp is not None:
+            (folder / "timestamp.txt").write_text(timestamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+        return folder
+
+    def autograde(self, assignment: str = paths.ASSIGNMENT, *extra: str) -> None:
+        self.nbgrader("autograde", assignment, "--force", *extra)
+
+    def generate_feedback(self, assignment: str = paths.ASSIGNMENT) -> None:
+        self.nbgrader("generate_feedback", assignment, "--force")
+
+    def export(self, csv: Path) -> None:
+        self.nbgrader("export", f"--to={csv}")
+
+    @property
+    def release_notebook(self) -> Path:
+        return self.root / "release" / paths.ASSIGNMENT / paths.NOTEBOOK
+
+    @property
+    def gradebook_url(self) -> str:
+        return f"sqlite:///{self.root / 'gradebook.db'}"
+
+    def cell_scores(self, assignment: str = paths.ASSIGNMENT) -> dict[str, dict[str, float]]:
+        """{student: {grade_id: score}} from the gradebook, for every autograded submission."""
+        from nbgrader.api import Gradebook
+
+        scores: dict[str, dict[str, float]] = {}
+        with Gradebook(self.gradebook_url) as gradebook:
+            for submission in gradebook.assignment_submissions(assignment):
+                notebook = submission.notebooks[0]
+                scores[submission.student.id] = {grade.name: grade.score for grade in notebook.grades}
+        return scores

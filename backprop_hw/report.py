@@ -1,0 +1,48 @@
+"""Score tables and failure messages, as an instructor reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backprop_hw import notebooks
+from backprop_hw.notebooks import GradedCell
+
+
+def part_totals(cells: list[GradedCell]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for cell in cells:
+        totals[cell.part] = totals.get(cell.part, 0.0) + cell.points
+    return totals
+
+
+def score_table(cells: list[GradedCell], scores: dict[str, dict[str, float]]) -> str:
+    """One row per student, one column per part, then the total."""
+    maxima = part_totals(cells)
+    headers = ["student"] + [f"{part}/{points:g}" for part, points in maxima.items()] + [f"total/{sum(maxima.values()):g}"]
+    rows = []
+    for student, by_cell in sorted(scores.items()):
+        per_part = {part: 0.0 for part in maxima}
+        for cell in cells:
+            per_part[cell.part] += by_cell.get(cell.grade_id) or 0.0
+        rows.append([student] + [f"{v:g}" for v in per_part.values()] + [f"{sum(per_part.values()):g}"])
+    width = [max(len(r[i]) for r in [headers] + rows) for i in range(len(headers))]
+    line = lambda r: "  ".join(r[0].ljust(width[0]) if i == 0 else r[i].rjust(width[i]) for i in range(len(r)))  # noqa: E731
+    return "\n".join([line(headers), line(["-" * w for w in width])] + [line(r) for r in rows])
+
+
+def failure_messages(autograded_notebook: Path) -> dict[str, str]:
+    """{grade_id: first line of the error} for each graded cell that failed in an autograded notebook."""
+    failures = {}
+    for cell in notebooks.read(autograded_notebook).cells:
+        meta = notebooks.nbgrader_meta(cell)
+        if not (meta.get("grade") and cell.cell_type == "code"):
+            continue
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                message = f"{output.ename}: {output.evalue}".strip()
+                failures[meta["grade_id"]] = message.splitlines()[0] if message else output.ename
+                break
+            if output.output_type == "stream" and output.name == "stderr":
+                failures[meta["grade_id"]] = "wrote to stderr: " + output.text.strip().splitlines()[0][:200]
+                break
+    return failures
