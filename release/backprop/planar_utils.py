@@ -15,6 +15,7 @@ FLOWER_SEED = 1  # the original course seeds NumPy with 1 before drawing the flo
 FLOWER_EXAMPLES = 400
 FLOWER_PETAL_LENGTH = 4  # r = 4·sin(4t)
 FLOWER_NOISE = 0.2
+CLASS_COLOURS = ("#d7301f", "#2b6cb0")  # y = 0 red, y = 1 blue
 
 
 def load_planar_dataset() -> tuple[np.ndarray, np.ndarray]:
@@ -43,8 +44,10 @@ def plot_planar_dataset(X: np.ndarray, Y: np.ndarray, title: str = "The flower d
     """Scatter the points of X (2, m), coloured by their labels Y (1, m)."""
     import matplotlib.pyplot as plt
 
+    from matplotlib.colors import ListedColormap
+
     fig, ax = plt.subplots(figsize=(5, 4))
-    ax.scatter(X[0, :], X[1, :], c=Y.ravel(), s=12, cmap=plt.cm.Spectral)
+    ax.scatter(X[0, :], X[1, :], c=np.ravel(Y), s=14, cmap=ListedColormap(CLASS_COLOURS), vmin=0, vmax=1)
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
     return fig
 
@@ -62,9 +65,12 @@ def plot_decision_boundary(model: Callable[[np.ndarray], np.ndarray], X: np.ndar
     y_min, y_max = X[1, :].min() - 1, X[1, :].max() + 1
     xx, yy = np.meshgrid(np.arange(x_min, x_max, step), np.arange(y_min, y_max, step))
     labels = np.asarray(model(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    from matplotlib.colors import ListedColormap
+
+    colours = ListedColormap(CLASS_COLOURS)
     fig, ax = plt.subplots(figsize=(5, 4))
-    ax.contourf(xx, yy, labels, cmap=plt.cm.Spectral)
-    ax.scatter(X[0, :], X[1, :], c=np.ravel(y), s=12, cmap=plt.cm.Spectral, edgecolors="k", linewidths=0.3)
+    ax.contourf(xx, yy, labels, levels=[-0.5, 0.5, 1.5], cmap=colours, alpha=0.25)
+    ax.scatter(X[0, :], X[1, :], c=np.ravel(y), s=14, cmap=colours, vmin=0, vmax=1)
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
     return fig
 
@@ -80,15 +86,15 @@ def plot_costs(costs: Sequence[float], every: int = 1, title: str = "Cost during
 
 
 def plot_hidden_units(A1: np.ndarray, title: str = "Hidden activations"):
-    """Draw each hidden unit's activations over the examples, one line per unit.
+    """Show A1 (n_h, m) as an image: one row per hidden unit, one column per example.
 
-    Used by the zero-initialisation experiment: identical units draw one line.
+    Used by the zero-initialisation experiment: identical units give identical rows.
     """
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5, 3))
-    for unit, activations in enumerate(A1):
-        ax.plot(activations, label=f"unit {unit + 1}", alpha=0.7)
-    ax.set(title=title, xlabel="example", ylabel="$a^{[1]}$")
-    ax.legend(fontsize="small")
+    fig, ax = plt.subplots(figsize=(6, 1.2 + 0.3 * A1.shape[0]))
+    image = ax.imshow(A1, aspect="auto", cmap="coolwarm", vmin=-1, vmax=1, interpolation="nearest")
+    ax.set(title=title, xlabel="example", ylabel="hidden unit",
+           yticks=range(A1.shape[0]), yticklabels=[str(u + 1) for u in range(A1.shape[0])])
+    fig.colorbar(image, ax=ax, label="$a^{[1]}$")
     return fig
