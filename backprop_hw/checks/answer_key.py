@@ -71,14 +71,15 @@ def forward_propagation(X, parameters):
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
-def cost(parameters, X, Y) -> float:
-    """J(W1, b1, W2, b2): the mean logistic loss of a forward pass."""
-    A2, _ = forward_propagation(X, parameters)
-    return float(np.mean(logistic_loss(A2, Y)))
-
-
 def compute_cost(A2, Y) -> float:
-    return float(np.mean(logistic_loss(A2, Y)))
+    """(1/m)·Σ L over the m examples (columns); with several outputs their losses add up."""
+    return float(np.sum(logistic_loss(A2, Y)) / Y.shape[1])
+
+
+def cost(parameters, X, Y) -> float:
+    """J(W1, b1, W2, b2) of a forward pass."""
+    A2, _ = forward_propagation(X, parameters)
+    return compute_cost(A2, Y)
 
 
 def backward_propagation_one_example(parameters, cache, x, y):

@@ -195,8 +195,8 @@ def check_forward_propagation(forward_propagation: Callable) -> None:
         "Z2": "Z2 = W2·A1 + b2.",
         "A2": "A2 = σ(Z2), the sigmoid.",
     }
-    for seed, m in [(41, None), (42, 1)]:
-        problem = random_problem(seed, m=m)
+    for seed, m, n_y in [(41, None, 2), (42, 1, 1)]:
+        problem = random_problem(seed, m=m, n_y=n_y)
         result = call(forward_propagation, "forward_propagation", problem.X, problem.parameters)
         if not isinstance(result, tuple) or len(result) != 2:
             fail("forward_propagation should return a pair (A2, cache).")
@@ -236,8 +236,8 @@ def _one_example_gradients(problem) -> dict[str, np.ndarray]:
 
 def check_backward_propagation_one_example(backward_propagation_one_example: Callable) -> None:
     """The six gradients of one example against central differences of its loss."""
-    for seed in (51, 52):
-        problem = random_problem(seed, m=1)
+    for seed, n_y in [(51, 1), (52, 2)]:
+        problem = random_problem(seed, m=1, n_y=n_y)
         grads = call(backward_propagation_one_example, "backward_propagation_one_example",
                      problem.parameters, problem.cache, problem.X, problem.Y)
         numerical = _one_example_gradients(problem)
@@ -307,10 +307,10 @@ def _vectorized_grads(backward_propagation, problem) -> dict[str, np.ndarray]:
 
 
 def check_backward_propagation(backward_propagation: Callable) -> None:
-    """Shapes; dW1 db1 dW2 db2 against central differences of J on random sizes with m ≥ 2;
-    dZ1 and dZ2 column by column against the one-example equations."""
-    for seed in (71, 72, 73):
-        problem = random_problem(seed)
+    """Shapes; dW1 db1 dW2 db2 against central differences of J on random sizes with m ≥ 2,
+    one with two outputs; dZ1 and dZ2 column by column against the one-example equations."""
+    for seed, n_y in [(71, 1), (72, 1), (73, 2)]:
+        problem = random_problem(seed, n_y=n_y)
         grads = _vectorized_grads(backward_propagation, problem)
         numerical = numerical_gradient(lambda p: key.cost(p, problem.X, problem.Y), problem.parameters, NUMERICAL_STEP)
         for name in PARAMETERS:

@@ -29,9 +29,11 @@ class Problem:
         return n_x, n_h, self.parameters["W2"].shape[0], self.X.shape[1]
 
 
-def random_problem(seed: int, m: int | None = None, n_x: int | None = None, n_h: int | None = None) -> Problem:
-    """A random network and data: n_x in 2..5, n_h in 2..6, one output, m in 2..7.
+def random_problem(seed: int, m: int | None = None, n_x: int | None = None, n_h: int | None = None,
+                   n_y: int = 1) -> Problem:
+    """A random network and data: n_x in 2..5, n_h in 2..6, n_y outputs (1 unless given), m in 2..7.
 
+    With n_y = 2, W2ᵀ·dZ2 and the elementwise W2ᵀ * dZ2 differ (with one output they agree).
     No two of n_x, n_h and m are equal, so a transpose in the wrong place
     always shows as a wrong shape. Weights of scale 0.5 keep tanh and the
     sigmoid away from saturation, where every gradient would be near zero.
@@ -49,13 +51,13 @@ def random_problem(seed: int, m: int | None = None, n_x: int | None = None, n_h:
     parameters = {
         "W1": rng.normal(0, 0.5, (n_h, n_x)),
         "b1": rng.normal(0, 0.5, (n_h, 1)),
-        "W2": rng.normal(0, 0.5, (1, n_h)),
-        "b2": rng.normal(0, 0.5, (1, 1)),
+        "W2": rng.normal(0, 0.5, (n_y, n_h)),
+        "b2": rng.normal(0, 0.5, (n_y, 1)),
     }
     X = rng.normal(0, 1, (n_x, m))
-    Y = rng.integers(0, 2, (1, m)).astype(float)
+    Y = rng.integers(0, 2, (n_y, m)).astype(float)
     if m >= 2:
-        Y[0, :2] = [0.0, 1.0]  # both classes, so both terms of the loss count
+        Y[:, :2] = [0.0, 1.0]  # both classes, so both terms of the loss count
     _, cache = answer_key.forward_propagation(X, parameters)
     return Problem(parameters, X, Y, cache)
 
