@@ -7,7 +7,7 @@ submitted/, autograded/ and feedback/ live beside this file.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from backprop_hw.nbgrader_plugins import HideHiddenTestTracebacks
+from backprop_hw.nbgrader_plugins import HideHiddenTestTracebacks, LatePenaltyPerDay
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -34,3 +34,9 @@ c.GenerateFeedback.preprocessors = [
     ClearHiddenTests,
     CSSHTMLHeaderPreprocessor,
 ]
+
+# Late submissions (set a due date with `nbgrader db assignment add backprop
+# --duedate="2026-12-01 23:59:00 Europe/Kyiv"`): 10 of the 100 points per started
+# day late, never below zero. Set points_per_day = 0 for no penalty.
+c.AssignLatePenalties.plugin_class = LatePenaltyPerDay
+c.LatePenaltyPerDay.points_per_day = 10.0

@@ -20,7 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     release = commands.add_parser("release", help="regenerate release/ from source/ with nbgrader generate_assignment")
     release.add_argument("assignment", nargs="?", default=paths.ASSIGNMENT)
 
+    report = commands.add_parser("report", help="grade every catalogued mistake, correct variant and mutant; "
+                                                "write a Markdown report with a plot")
+    report.add_argument("--out", type=Path, default=None, help="folder for harness-report.md and catches.png "
+                        "(default: build/harness-report)")
+    report.add_argument("--work-dir", type=Path, default=None, help="keep the graded courses here (default: a temporary folder)")
+
     args = parser.parse_args(argv)
+    if args.command == "report":
+        from backprop_hw.harness import report as report_module
+
+        return report_module.main(args.out or report_module.DEFAULT_OUT, args.work_dir)
     if args.command == "release":
         from backprop_hw import release as release_module
 

@@ -62,6 +62,15 @@ class Course:
     def add_student(self, student_id: str, first_name: str = "", last_name: str = "") -> None:
         self.nbgrader("db", "student", "add", student_id, f"--first-name={first_name}", f"--last-name={last_name}")
 
+    def set_due_date(self, due: datetime, assignment: str = paths.ASSIGNMENT) -> None:
+        self.nbgrader("db", "assignment", "add", assignment, f"--duedate={due:%Y-%m-%d %H:%M:%S} UTC")
+
+    def add_students(self, student_ids: list[str]) -> None:
+        """Add many students with one `nbgrader db student import` (id as first name)."""
+        roster = self.root / "students.csv"
+        roster.write_text("id,first_name,last_name,email\n" + "".join(f"{s},{s},,\n" for s in student_ids))
+        self.nbgrader("db", "student", "import", str(roster))
+
     def submit(self, student_id: str, nb: NotebookNode, assignment: str = paths.ASSIGNMENT,
                timestamp: datetime | None = None) -> Path:
         """Put a notebook where `nbgrader collect` would: submitted/<student>/<assignment>/."""
@@ -74,8 +83,8 @@ class Course:
     def autograde(self, assignment: str = paths.ASSIGNMENT, *extra: str) -> None:
         self.nbgrader("autograde", assignment, "--force", *extra)
 
-    def generate_feedback(self, assignment: str = paths.ASSIGNMENT) -> None:
-        self.nbgrader("generate_feedback", assignment, "--force")
+    def generate_feedback(self, assignment: str = paths.ASSIGNMENT, student: str | None = None) -> None:
+        self.nbgrader("generate_feedback", assignment, "--force", *([f"--student={student}"] if student else []))
 
     def export(self, csv: Path) -> None:
         self.nbgrader("export", f"--to={csv}")
@@ -87,6 +96,13 @@ class Course:
     @property
     def gradebook_url(self) -> str:
         return f"sqlite:///{self.root / 'gradebook.db'}"
+
+    def late_penalties(self, assignment: str = paths.ASSIGNMENT) -> dict[str, float]:
+        """{student: late penalty} for every autograded submission (0 when on time)."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.gradebook_url) as gradebook:
+            return {s.student.id: s.late_submission_penalty or 0.0 for s in gradebook.assignment_submissions(assignment)}
 
     def cell_scores(self, assignment: str = paths.ASSIGNMENT) -> dict[str, dict[str, float]]:
         """{student: {grade_id: score}} from the gradebook, for every autograded submission."""

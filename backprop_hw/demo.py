@@ -11,11 +11,19 @@ from pathlib import Path
 
 from backprop_hw import notebooks, paths, report
 from backprop_hw.course import Course
-from backprop_hw.samples import DEMO_SAMPLES, Sample
+from backprop_hw.harness import catalogue
+from backprop_hw.samples import LATE, REFERENCE, UNTOUCHED, Sample
+
+DEMO_SAMPLES = (REFERENCE, UNTOUCHED, LATE, catalogue.by_id("backward-dW1-no-1-over-m"),
+                catalogue.by_id("one-example-sigmoid-for-tanh"))
 
 
-def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=print) -> Course:
-    """Create the course, release the assignment, submit, autograde, give feedback, export."""
+def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=print,
+          feedback_for: tuple[str, ...] | None = None) -> Course:
+    """Create the course, release the assignment, submit, autograde, give feedback, export.
+
+    Feedback goes to every student, or to those in `feedback_for` only.
+    """
     started = time.perf_counter()
     step = lambda text: say(f"[{time.perf_counter() - started:5.1f} s] {text}")  # noqa: E731
 
@@ -26,17 +34,25 @@ def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=prin
 
     source = notebooks.read(course.root / "source" / paths.ASSIGNMENT / paths.NOTEBOOK)
     release = notebooks.read(course.release_notebook)
-    deadline = datetime.now(timezone.utc).replace(microsecond=0)
-    step(f"Submitting {len(samples)} sample notebooks ({', '.join(s.student_id for s in samples)})")
+    due = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=3)
+    step(f"Due date {due:%Y-%m-%d %H:%M} UTC; submitting {len(samples)} notebooks: "
+         + ", ".join(s.student_id for s in samples))
+    course.set_due_date(due)
+    course.add_students([sample.student_id for sample in samples])
     for index, sample in enumerate(samples):
-        course.add_student(sample.student_id, first_name=sample.student_id)
+        on_time = due - timedelta(minutes=10 * (index + 1))
         course.submit(sample.student_id, sample.notebook(source, release),
-                      timestamp=deadline - timedelta(minutes=10 * (index + 1)))
+                      timestamp=due + timedelta(hours=sample.late_hours) if sample.late_hours else on_time)
 
     step(f"nbgrader autograde backprop: {len(samples)} submissions, each in a fresh kernel")
     course.autograde()
-    step("nbgrader generate_feedback backprop")
-    course.generate_feedback()
+    if feedback_for is None:
+        step("nbgrader generate_feedback backprop")
+        course.generate_feedback()
+    else:
+        for student in feedback_for:
+            step(f"nbgrader generate_feedback backprop --student={student}")
+            course.generate_feedback(student=student)
     step("nbgrader export --to grades.csv")
     course.export(course.root / "grades.csv")
     step("done")
@@ -46,11 +62,16 @@ def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=prin
 def summary(course: Course) -> str:
     cells = notebooks.graded_cells(notebooks.read(course.release_notebook))
     scores = course.cell_scores()
-    lines = ["", report.score_table(cells, scores), ""]
+    lines = ["", report.score_table(cells, scores, course.late_penalties()), ""]
+    lines.append("Failed cells:")
     for student in sorted(scores):
         autograded = course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK
-        for grade_id, message in report.failure_messages(autograded).items():
-            lines.append(f"{student}: {grade_id}: {message[:160]}")
+        failures = report.failure_messages(autograded)
+        if len(failures) == len(cells) and len(set(failures.values())) == 1:
+            lines.append(f"  {student}: every graded cell: {next(iter(failures.values()))}")
+            continue
+        for grade_id, message in failures.items():
+            lines.append(f"  {student}: {grade_id}: {message[:160]}")
     lines += [
         "",
         f"Autograded notebooks: {course.root / 'autograded'}",

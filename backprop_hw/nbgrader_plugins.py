@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
+from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Float, Unicode
 
 
 class HideHiddenTestTracebacks(NbGraderPreprocessor):
@@ -24,3 +27,19 @@ class HideHiddenTestTracebacks(NbGraderPreprocessor):
                     message = f"{output.ename}: {output.evalue}" if output.evalue else output.ename
                     output.traceback = [message, "(Details are not shown: this cell holds hidden tests.)"]
         return cell, resources
+
+
+class LatePenaltyPerDay(LateSubmissionPlugin):
+    """Deduct `points_per_day` for every started day past the due date, never more than the score.
+
+    Configured in nbgrader_config.py; nbgrader records the penalty per notebook
+    and `nbgrader export` shows it in the late_submission_penalty column.
+    """
+
+    points_per_day = Float(10.0, help="Points deducted per started day late.").tag(config=True)
+
+    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float | None:
+        if total_seconds_late <= 0:
+            return None
+        days = math.ceil(total_seconds_late / 86400)
+        return min(score, days * self.points_per_day)

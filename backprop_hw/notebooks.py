@@ -46,6 +46,19 @@ def graded_cells(nb: NotebookNode) -> list[GradedCell]:
     return cells
 
 
+ISOLATE_CALL = re.compile(r'isolate\("(\w+)"\)')
+
+
+def cell_functions(source: NotebookNode) -> dict[str, str]:
+    """{test cell grade_id: the graded function it tests}, read off each cell's isolate("...") call."""
+    functions = {}
+    for cell in source.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("grade") and not meta.get("solution") and (call := ISOLATE_CALL.search(cell.source)):
+            functions[meta["grade_id"]] = call.group(1)
+    return functions
+
+
 def solution_cells(nb: NotebookNode) -> dict[str, NotebookNode]:
     return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if nbgrader_meta(c).get("solution")}
 

@@ -15,16 +15,21 @@ def part_totals(cells: list[GradedCell]) -> dict[str, float]:
     return totals
 
 
-def score_table(cells: list[GradedCell], scores: dict[str, dict[str, float]]) -> str:
-    """One row per student, one column per part, then the total."""
+def score_table(cells: list[GradedCell], scores: dict[str, dict[str, float]],
+                penalties: dict[str, float] | None = None) -> str:
+    """One row per student, one column per part, the total, the late penalty and the score."""
     maxima = part_totals(cells)
-    headers = ["student"] + [f"{part}/{points:g}" for part, points in maxima.items()] + [f"total/{sum(maxima.values()):g}"]
+    penalties = penalties or {}
+    headers = (["student"] + [f"{part}/{points:g}" for part, points in maxima.items()]
+               + [f"total/{sum(maxima.values()):g}", "late", "score"])
     rows = []
     for student, by_cell in sorted(scores.items()):
         per_part = {part: 0.0 for part in maxima}
         for cell in cells:
             per_part[cell.part] += by_cell.get(cell.grade_id) or 0.0
-        rows.append([student] + [f"{v:g}" for v in per_part.values()] + [f"{sum(per_part.values()):g}"])
+        total, penalty = sum(per_part.values()), penalties.get(student, 0.0)
+        rows.append([student] + [f"{v:g}" for v in per_part.values()]
+                    + [f"{total:g}", f"−{penalty:g}" if penalty else "", f"{total - penalty:g}"])
     width = [max(len(r[i]) for r in [headers] + rows) for i in range(len(headers))]
     line = lambda r: "  ".join(r[0].ljust(width[0]) if i == 0 else r[i].rjust(width[i]) for i in range(len(r)))  # noqa: E731
     return "\n".join([line(headers), line(["-" * w for w in width])] + [line(r) for r in rows])

@@ -1,4 +1,4 @@
-"""Sample submissions: the reference, the untouched release, and reference copies with one mistake."""
+"""Submissions made from the source and the release: the reference, the untouched release, and changed copies."""
 
 from __future__ import annotations
 
@@ -9,16 +9,23 @@ from nbformat import NotebookNode
 from backprop_hw import notebooks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Sample:
     student_id: str
     description: str
     # (answer cell grade_id, text in the reference answer, what the student wrote instead)
     changes: tuple[tuple[str, str, str], ...] = ()
     untouched: bool = False  # the release as handed out
-    fails: frozenset[str] = frozenset()  # the graded cells it must fail; all others must pass
+    fails: frozenset[str] = frozenset()  # graded cells it must fail ("*": all)
+    kind: str = "reference"  # "reference", "untouched", "mistake" or "variant"
+    function: str = ""  # for a mistake: the graded function that holds it
+    prebuilt: NotebookNode | None = None  # a notebook made elsewhere (e.g. packed mutants)
+    late_hours: float = 0.0  # submitted this long after the due date
+    slow: bool = False  # runs into per-cell timeouts in the training cells (a loop over examples)
 
     def notebook(self, source: NotebookNode, release: NotebookNode) -> NotebookNode:
+        if self.prebuilt is not None:
+            return self.prebuilt
         if self.untouched:
             return release
         nb = notebooks.reference_submission(source, release)
@@ -27,14 +34,7 @@ class Sample:
         return nb
 
 
-DEMO_SAMPLES = (
-    Sample("reference", "every answer from the reference solution"),
-    Sample("untouched", "the release as handed out, nothing filled in", untouched=True,
-           fails=frozenset({"*"})),
-    Sample("forgot-1-over-m", "backward_propagation: dW1 without the 1/m",
-           changes=(("backward_propagation", "dW1 = np.dot(dZ1, X.T) / m", "dW1 = np.dot(dZ1, X.T)"),),
-           fails=frozenset({"test_backward_propagation", "test_backward_propagation_vectorized"})),
-    Sample("sigmoid-for-tanh", "backward_propagation_one_example: σ′ where tanh′ belongs in dz1",
-           changes=(("backward_propagation_one_example", "(1 - np.power(a1, 2))", 'sigmoid_derivative(cache["Z1"])'),),
-           fails=frozenset({"test_backward_propagation_one_example"})),
-)
+REFERENCE = Sample("reference", "every answer from the reference solution")
+UNTOUCHED = Sample("untouched", "the release as handed out, nothing filled in", untouched=True,
+                   fails=frozenset({"*"}), kind="untouched")
+LATE = Sample("late-reference", "the reference solution, submitted 36 hours after the due date", late_hours=36)

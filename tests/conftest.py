@@ -1,4 +1,4 @@
-"""One demo course per test session: generated, submitted, autograded, with feedback and grades."""
+"""One graded harness per test session: every catalogue entry and mutant, real nbgrader autograde."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from backprop_hw import demo, notebooks, paths
-from backprop_hw.course import Course
+from backprop_hw import notebooks, paths
+from backprop_hw.harness.run import HarnessResult, analyse
 
 # planar_utils ships beside the notebook; the checks import it as the kernel would.
 sys.path.insert(0, str(paths.SOURCE_DIR / paths.ASSIGNMENT))
@@ -25,6 +25,7 @@ def reference(source_nb) -> dict:
 
 
 @pytest.fixture(scope="session")
-def demo_course(tmp_path_factory) -> Course:
-    """The demo's course: release, sample submissions, real autograde, feedback, grades.csv."""
-    return demo.build(tmp_path_factory.mktemp("demo") / "course", say=lambda text: None)
+def harness(tmp_path_factory) -> HarnessResult:
+    """Courses with the demo's submissions, the catalogues and the mutants, each course released,
+    submitted (with a due date and a late submission), autograded once, with feedback and grades.csv."""
+    return analyse(tmp_path_factory.mktemp("harness"), say=lambda text: None)

@@ -1,4 +1,4 @@
-"""Real `nbgrader autograde` on the demo's submissions: scores, gradebook, grades CSV."""
+"""The instructor pipeline with real nbgrader: students, due date, timestamps, autograde, late penalty, export."""
 
 from __future__ import annotations
 
@@ -6,51 +6,67 @@ import csv
 
 import pytest
 
-from backprop_hw import notebooks, paths
-from backprop_hw.samples import DEMO_SAMPLES
+from backprop_hw import notebooks, paths, report
+from backprop_hw.demo import DEMO_SAMPLES
 
 
-@pytest.fixture(scope="module")
-def graded_cells():
-    return notebooks.graded_cells(notebooks.read(paths.release_notebook()))
+def _csv_rows(harness, student: str) -> dict:
+    course = harness.course_of[student]
+    with open(course.root / "grades.csv") as file:
+        return {row["student_id"]: row for row in csv.DictReader(file)}[student]
 
 
 @pytest.mark.parametrize("sample", DEMO_SAMPLES, ids=lambda s: s.student_id)
-def test_each_sample_loses_exactly_the_points_of_its_mistakes(demo_course, graded_cells, sample):
-    scores = demo_course.cell_scores()[sample.student_id]
-    for cell in graded_cells:
-        should_fail = "*" in sample.fails or cell.grade_id in sample.fails
-        expected = 0.0 if should_fail else cell.points
-        assert scores[cell.grade_id] == expected, f"{sample.student_id}: {cell.grade_id}"
+def test_demo_samples_lose_exactly_the_points_of_their_mistakes(harness, sample):
+    assert harness.verdict(sample) == "ok"
 
 
-def test_reference_earns_100_and_untouched_release_0_in_grades_csv(demo_course):
-    with open(demo_course.root / "grades.csv") as file:
-        rows = {row["student_id"]: row for row in csv.DictReader(file)}
-    assert float(rows["reference"]["score"]) == 100.0
-    assert float(rows["untouched"]["score"]) == 0.0
-    assert float(rows["reference"]["max_score"]) == 100.0
-    assert float(rows["forgot-1-over-m"]["score"]) == 80.0
+def test_grades_csv_has_the_expected_scores(harness):
+    assert float(_csv_rows(harness, "reference")["score"]) == 100.0
+    assert float(_csv_rows(harness, "reference")["max_score"]) == 100.0
+    assert float(_csv_rows(harness, "untouched")["score"]) == 0.0
+    assert float(_csv_rows(harness, "backward-dW1-no-1-over-m")["score"]) == 80.0
+    assert float(_csv_rows(harness, "one-example-sigmoid-for-tanh")["score"]) == 88.0
 
 
-def test_every_submission_is_autograded_with_its_timestamp(demo_course):
+def test_a_late_submission_gets_the_configured_penalty(harness):
+    """36 hours late = 2 started days at 10 points a day (nbgrader_config.py)."""
+    row = _csv_rows(harness, "late-reference")
+    assert float(row["raw_score"]) == 100.0
+    assert float(row["late_submission_penalty"]) == 20.0
+    assert float(row["score"]) == 80.0
+    assert float(_csv_rows(harness, "reference")["late_submission_penalty"]) == 0.0
+
+
+def test_every_submission_is_autograded_with_its_timestamp_and_student(harness):
     from nbgrader.api import Gradebook
 
-    with Gradebook(demo_course.gradebook_url) as gradebook:
-        for sample in DEMO_SAMPLES:
+    for sample in DEMO_SAMPLES:
+        course = harness.course_of[sample.student_id]
+        with Gradebook(course.gradebook_url) as gradebook:
             submission = gradebook.find_submission(paths.ASSIGNMENT, sample.student_id)
-            written = (demo_course.root / "submitted" / sample.student_id / paths.ASSIGNMENT / "timestamp.txt").read_text()
+            assert submission.student.first_name == sample.student_id  # added by `nbgrader db student import`
+            written = (course.root / "submitted" / sample.student_id / paths.ASSIGNMENT / "timestamp.txt").read_text()
             assert submission.timestamp.strftime("%Y-%m-%d %H:%M:%S") == written[:19]
-            autograded = demo_course.root / "autograded" / sample.student_id / paths.ASSIGNMENT / paths.NOTEBOOK
-            assert autograded.is_file()
+            assert (submission.total_seconds_late > 0) == (sample.late_hours > 0)
+        assert (course.root / "autograded" / sample.student_id / paths.ASSIGNMENT / paths.NOTEBOOK).is_file()
 
 
-def test_reference_notebook_reproduces_the_spec_figures(demo_course):
+def test_reference_notebook_reproduces_the_spec_figures(harness):
     """Logistic regression about 47%, the network about 90% (n_h = 4, 10,000 iterations, rate 1.2)."""
-    nb = notebooks.read(demo_course.root / "autograded" / "reference" / paths.ASSIGNMENT / paths.NOTEBOOK)
+    course = harness.course_of["reference"]
+    nb = notebooks.read(course.root / "autograded" / "reference" / paths.ASSIGNMENT / paths.NOTEBOOK)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "Logistic regression: 47% of the training points right" in printed
     assert "Training accuracy: 91%" in printed
     assert "from zeros: hidden units identical: True, accuracy 50%" in printed
     errors = [c.id for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"cells failed in the reference: {errors}"
+
+
+def test_failure_messages_reach_the_instructor(harness):
+    course = harness.course_of["backward-dW1-no-1-over-m"]
+    messages = report.failure_messages(
+        course.root / "autograded" / "backward-dW1-no-1-over-m" / paths.ASSIGNMENT / paths.NOTEBOOK)
+    assert set(messages) == {"test_backward_propagation", "test_backward_propagation_vectorized"}
+    assert "check dW1 = (1/m)·dZ1·Xᵀ" in messages["test_backward_propagation"]

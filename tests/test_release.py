@@ -9,7 +9,7 @@ import re
 import pytest
 
 from backprop_hw import notebooks, paths
-from backprop_hw.samples import DEMO_SAMPLES
+from backprop_hw.demo import DEMO_SAMPLES
 
 
 def _region_lines(nb, begin: str, end: str) -> tuple[set[str], set[str]]:
@@ -34,7 +34,8 @@ def secret_lines(nb) -> dict[str, set[str]]:
     return {"solution": solution - not_solution, "hidden test": hidden - not_hidden}
 
 
-def test_committed_release_is_what_nbgrader_generates(demo_course):
+def test_committed_release_is_what_nbgrader_generates(harness):
+    demo_course = harness.courses[0]
     for generated in sorted((demo_course.root / "release" / paths.ASSIGNMENT).iterdir()):
         committed = paths.RELEASE_DIR / paths.ASSIGNMENT / generated.name
         assert committed.is_file(), f"{committed} is missing: run `backprop-hw release`"
@@ -77,19 +78,20 @@ def test_release_notebook_has_no_outputs_and_every_answer_stubbed():
         assert "raise NotImplementedError()" in cell.source, grade_id
 
 
-def _feedback_text(demo_course, student: str) -> str:
-    page = (demo_course.root / "feedback" / student / paths.ASSIGNMENT / "backprop.html").read_text()
+def _feedback_text(harness, student: str) -> str:
+    course = harness.course_of[student]
+    page = (course.root / "feedback" / student / paths.ASSIGNMENT / "backprop.html").read_text()
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 @pytest.mark.parametrize("sample", DEMO_SAMPLES, ids=lambda s: s.student_id)
-def test_feedback_shows_failures_but_no_hidden_test_code(demo_course, source_nb, sample):
-    text = _feedback_text(demo_course, sample.student_id)
+def test_feedback_shows_failures_but_no_hidden_test_code(harness, source_nb, sample):
+    text = _feedback_text(harness, sample.student_id)
     lines = {line.strip() for line in text.splitlines()}
     hidden = secret_lines(source_nb)["hidden test"]
     assert not hidden & lines, f"hidden test code in feedback: {sorted(hidden & lines)[:3]}"
     assert "BEGIN HIDDEN TESTS" not in text
-    if sample.student_id == "forgot-1-over-m":
+    if sample.student_id == "backward-dW1-no-1-over-m":
         # the visible assert's message and the hidden test's message both reach the student
         assert "AssertionError: check dW1 = (1/m)·dZ1·Xᵀ" in text
         assert "HiddenTestFailure: dW1 should be the mean over the m examples" in text

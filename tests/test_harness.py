@@ -1,0 +1,57 @@
+"""The autograder proven right: every catalogued mistake caught in its own function only,
+every correct variant at 100, and the mutants of every graded function killed."""
+
+from __future__ import annotations
+
+import pytest
+
+from backprop_hw.harness import catalogue, mutation
+from backprop_hw.harness.report import write
+
+
+def test_the_catalogues_are_large_enough():
+    assert len(catalogue.MISTAKES) >= 40
+    assert len(catalogue.VARIANTS) >= 15
+    assert len({s.student_id for s in catalogue.ALL}) == len(catalogue.ALL)
+
+
+def test_every_graded_function_has_catalogued_mistakes(harness):
+    assert set(harness.cell_functions.values()) <= {s.function for s in catalogue.MISTAKES}
+
+
+@pytest.mark.parametrize("sample", catalogue.MISTAKES, ids=lambda s: s.student_id)
+def test_mistake_loses_points_in_its_own_function_only(harness, sample):
+    assert harness.verdict(sample) == "ok"
+
+
+@pytest.mark.parametrize("sample", catalogue.VARIANTS, ids=lambda s: s.student_id)
+def test_correct_variant_earns_100(harness, sample):
+    assert harness.total(sample.student_id) == 100.0, harness.verdict(sample)
+
+
+def test_reference_100_and_untouched_0(harness):
+    assert harness.total("reference") == 100.0
+    assert harness.total("untouched") == 0.0
+
+
+def test_mutation_score_at_least_95_percent_per_function(harness):
+    for function, (killed, graded) in harness.mutation_scores().items():
+        assert killed / graded >= 0.95, f"{function}: {killed} of {graded} mutants killed"
+
+
+def test_every_survivor_is_explained(harness):
+    unexplained = [m.name for m in harness.survivors() if (m.function, m.change) not in mutation.HARMLESS_SURVIVORS]
+    assert not unexplained
+
+
+def test_every_function_is_mutated_and_equivalents_are_few(harness):
+    assert set(harness.mutation_scores()) == set(harness.cell_functions.values())
+    assert len(harness.equivalent_mutants) < 0.1 * len(harness.graded_mutants)
+
+
+def test_report_is_written_with_its_plot(harness, tmp_path):
+    report = write(harness, tmp_path)
+    text = report.read_text()
+    assert "| mutation score |" in text and "## Survivors" in text
+    assert "`test_backward_propagation_vectorized`" in text
+    assert (tmp_path / "catches.png").stat().st_size > 10_000
