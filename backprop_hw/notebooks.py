@@ -11,7 +11,7 @@ import nbformat
 from nbformat import NotebookNode
 
 SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
-PART_HEADING = re.compile(r"^##\s+Part\s+([A-Z])\b", re.MULTILINE)
+PART_HEADING = re.compile(r"^##\s+(?:Part|Частина)\s+([A-Z])\b", re.MULTILINE)  # English and Ukrainian editions
 
 
 @dataclass(frozen=True)
