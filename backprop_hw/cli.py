@@ -26,7 +26,35 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: build/harness-report)")
     report.add_argument("--work-dir", type=Path, default=None, help="keep the graded courses here (default: a temporary folder)")
 
+    grade = commands.add_parser("grade", help="run the hidden tests on notebooks or folders of them, no course needed")
+    grade.add_argument("paths", nargs="+", type=Path, help="notebooks (any name) or folders searched for *.ipynb")
+    grade.add_argument("--assignment", default=paths.ASSIGNMENT, help="which assignment they are (default: %(default)s)")
+    grade.add_argument("--jobs", type=int, default=0, help="parallel workers (default: GradingLimits.jobs, 2)")
+    grade.add_argument("--json", action="store_true", help="print the results as JSON")
+    grade.add_argument("--csv", type=Path, metavar="FILE", help="also write the results to a CSV file")
+    grade.add_argument("--no-cache", action="store_true", help="grade again even files graded before")
+
+    autograde = commands.add_parser("autograde", help="nbgrader autograde of a course's submitted/ with parallel workers")
+    autograde.add_argument("assignment")
+    autograde.add_argument("--jobs", type=int, default=0, help="parallel workers (default: GradingLimits.jobs, 2)")
+    autograde.add_argument("--force", action="store_true", help="grade again submissions graded before")
+    autograde.add_argument("--course", type=Path, default=Path.cwd(), help="the course root (default: here)")
+
     args = parser.parse_args(argv)
+    if args.command == "grade":
+        from backprop_hw.grading import grade as grade_module
+
+        return grade_module.main(args.paths, args.assignment, args.jobs, args.json, args.csv, not args.no_cache)
+    if args.command == "autograde":
+        from backprop_hw.grading import autograde as autograde_module
+
+        converter = autograde_module.run(args.course, args.assignment, jobs=args.jobs, force=args.force)
+        problems = {s: o for (s, _), o in autograde_module.OUTCOMES.items() if o["status"] != "ok"}
+        for student, outcome in sorted(problems.items()):
+            print(f"{student}: {outcome['status']}: {outcome['message']}", file=sys.stderr)
+        graded = len(converter.state)
+        print(f"{graded} submissions graded in {args.course}; see autograded/ and the gradebook", file=sys.stderr)
+        return 0
     if args.command == "report":
         from backprop_hw.harness import report as report_module
 

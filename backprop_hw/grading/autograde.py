@@ -1,0 +1,273 @@
+"""`backprop-hw autograde ASSIGNMENT --jobs N`: nbgrader's autograde, with execution in parallel.
+
+nbgrader's own converter does all the bookkeeping (students, submissions and
+timestamps, the sanitizing pass, SaveAutoGrades, late penalties, the
+autograded/ folder and its permissions), so the gradebook rows and the
+autograded notebooks are nbgrader's. Only the execution step moves out to a
+pool of workers, in two passes over the submissions:
+
+1. sanitize every submission (nbgrader's pass: clear outputs, restore the
+   test cells with their hidden tests, ...) and queue it for execution;
+2. in submission order, wait for each executed notebook and run nbgrader's
+   autograde pass on it, with `PooledExecute` handing over the result instead
+   of executing again.
+
+An interrupted run resumes: a state file beside the gradebook records the
+submissions graded (by a fingerprint of their files), and those are skipped
+unless they changed or --force is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbgrader.apps.autogradeapp import AutogradeApp
+from nbgrader.converters import Autograde
+from nbgrader.converters.base import BaseConverter, NbGraderException
+from nbgrader.preprocessors import Execute
+from nbgrader import utils as nbgrader_utils
+from traitlets import Float, Instance, Integer, default
+from traitlets.config import Configurable
+
+from backprop_hw.grading import worker
+
+
+class GradingLimits(Configurable):
+    """Limits of `backprop-hw autograde` and `backprop-hw grade` (set them in nbgrader_config.py)."""
+
+    jobs = Integer(2, help="Parallel workers (one kernel each, plus one booting ahead).").tag(config=True)
+    wall_time = Float(300.0, help="Seconds one submission may run in all before its kernel is killed.").tag(config=True)
+    memory_limit_mb = Integer(2048, help="Address-space limit of each kernel, in MB.").tag(config=True)
+    output_limit_kb = Integer(1024, help="Output kept per cell while it runs, in KB; the rest is cut off.").tag(config=True)
+
+
+# Executions in flight, by (student, notebook): filled by pass 1, read by PooledExecute in pass 2.
+_PENDING: dict[tuple[str, str], Future] = {}
+OUTCOMES: dict[tuple[str, str], dict] = {}
+
+
+class PooledExecute(Execute):
+    """In pass 2: hand over the notebook a worker executed for this submission (else execute here)."""
+
+    def preprocess(self, nb, resources=None, km=None):
+        key = (resources["nbgrader"]["student"], resources["nbgrader"]["notebook"])
+        future = _PENDING.pop(key, None)
+        if future is None:
+            return super().preprocess(nb, resources, km=km)
+        started = time.perf_counter()
+        outcome = future.result()
+        outcome["seconds_waiting"] = time.perf_counter() - started
+        OUTCOMES[key] = outcome
+        if outcome["notebook_json"] is None:
+            raise NbGraderException(f"{key[0]}: could not be executed: {outcome['message']}")
+        return nbformat.reads(outcome["notebook_json"], as_version=4), resources
+
+
+class ParallelAutograde(Autograde):
+    """nbgrader's Autograde converter with the Execute step farmed out to worker processes."""
+
+    pool = Instance(ProcessPoolExecutor, allow_none=True)
+    settings = Instance(dict, allow_none=True)
+    rerun_all = Integer(0)  # 1 with --force: grade everything again
+
+    def __init__(self, *args, on_graded=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phase = "prefetch"
+        self.prefetched: set[tuple[str, str]] = set()
+        self.failed: dict[str, str] = {}
+        self.on_graded = on_graded or (lambda student: None)
+        self.state_file = Path(self.coursedir.root) / ".backprop-hw" / f"autograde-{self.coursedir.assignment_id}.json"
+        self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
+        self.autograde_preprocessors = [PooledExecute if p is Execute else p for p in self.autograde_preprocessors]
+        self.timings: dict[str, dict[str, float]] = {}
+
+    # -- the two passes -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.init_notebooks()
+        from nbconvert.writers import FilesWriter
+
+        self.writer = FilesWriter(parent=self, config=self.config)
+        self.exporter = self.exporter_class(parent=self, config=self.config)
+        here = os.getcwd()
+        os.chdir(self.coursedir.root)
+        try:
+            for phase in ("prefetch", "finish"):
+                self.phase = phase
+                try:
+                    self.convert_notebooks()
+                except NbGraderException as error:  # nbgrader goes on past a failed submission, then raises
+                    self.log.error("%s", error)
+        finally:
+            os.chdir(here)
+
+    def fingerprint(self, assignment_id: str, student_id: str) -> str:
+        folder = Path(self._format_source(assignment_id, student_id))
+        digest = hashlib.sha256()
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+        return digest.hexdigest()
+
+    def init_destination(self, assignment_id: str, student_id: str) -> bool:
+        if self.phase == "finish":
+            return any(s == student_id for s, _ in self.prefetched)
+        done = self.state.get(student_id)
+        if not self.rerun_all and done == self.fingerprint(assignment_id, student_id):
+            self.log.info("Skipping %s: graded before and unchanged", student_id)
+            return False
+        forced, self.force = self.force, True  # an unfinished or changed submission is graded afresh
+        try:
+            return super().init_destination(assignment_id, student_id)
+        finally:
+            self.force = forced
+
+    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+        if self.phase == "finish":  # files are about to be copied again: let this student's run finish first
+            for (student, notebook), future in list(_PENDING.items()):
+                if student == student_id:
+                    future.exception()
+        started = time.perf_counter()
+        super().init_assignment(assignment_id, student_id)
+        self._time(student_id, "database", time.perf_counter() - started)
+
+    def convert_single_notebook(self, notebook_filename: str) -> None:
+        resources = self.init_single_notebook_resources(notebook_filename)
+        student, notebook = resources["nbgrader"]["student"], resources["nbgrader"]["notebook"]
+        built = os.path.join(self._format_dest(resources["nbgrader"]["assignment"], student),
+                             os.path.basename(notebook_filename))
+        started = time.perf_counter()
+        if self.phase == "prefetch":
+            self._sanitizing = True
+            self._init_preprocessors()
+            BaseConverter.convert_single_notebook(self, notebook_filename)
+            _PENDING[(student, notebook)] = self.pool.submit(worker.execute, built, self.settings)
+            self.prefetched.add((student, notebook))
+            self._time(student, "preprocessing", time.perf_counter() - started)
+            return
+        self._sanitizing = False
+        self._init_preprocessors()
+        try:
+            with nbgrader_utils.setenv(NBGRADER_EXECUTION="autograde"):
+                BaseConverter.convert_single_notebook(self, built)
+        finally:
+            self._sanitizing = True
+        outcome = OUTCOMES.get((student, notebook), {})
+        spent = time.perf_counter() - started - outcome.get("seconds_waiting", 0.0)
+        self._time(student, "executing", outcome.get("seconds_executing", 0.0))
+        self._time(student, "kernel start", outcome.get("seconds_kernel_ready", 0.0))
+        self._time(student, "preprocessing", spent)
+
+    def set_permissions(self, assignment_id: str, student_id: str) -> None:
+        if self.phase == "finish":
+            super().set_permissions(assignment_id, student_id)
+            self.state[student_id] = self.fingerprint(assignment_id, student_id)
+            self.state_file.parent.mkdir(exist_ok=True)
+            self.state_file.write_text(json.dumps(self.state, indent=1))
+            self.on_graded(student_id)
+
+    def run_pre_convert_hook(self):
+        if self.phase == "finish":
+            super().run_pre_convert_hook()
+
+    def run_post_convert_hook(self):
+        if self.phase == "finish":
+            super().run_post_convert_hook()
+
+    def _time(self, student: str, what: str, seconds: float) -> None:
+        self.timings.setdefault(student, {}).setdefault(what, 0.0)
+        self.timings[student][what] += seconds
+
+
+class ParallelAutogradeApp(AutogradeApp):
+    """`nbgrader autograde` with ParallelAutograde: the same options, configuration and gradebook."""
+
+    name = "backprop-hw-autograde"
+
+    @default("classes")
+    def _classes_default(self):
+        return AutogradeApp._classes_default(self) + [GradingLimits]
+
+    def start(self) -> None:
+        from nbgrader.apps.baseapp import NbGrader
+
+        NbGrader.start(self)
+        if len(self.extra_args) != 1:
+            self.fail("Give exactly one assignment id")
+        self.coursedir.assignment_id = self.extra_args[0]
+        limits = GradingLimits(parent=self)
+        jobs = self.jobs or limits.jobs
+        settings = worker.Settings(
+            timeout=self.config.Execute.get("timeout", Execute.timeout.default_value),
+            wall_time=limits.wall_time, memory_limit_mb=limits.memory_limit_mb,
+            output_limit_kb=limits.output_limit_kb,
+        ).__dict__
+        progress = self.progress_factory(self.count_submissions())
+        OUTCOMES.clear()
+
+        def graded(student: str) -> None:
+            progress.update(1)
+            self.on_graded(student)
+
+        with ProcessPoolExecutor(max_workers=jobs, initializer=worker.init_worker, initargs=(settings,)) as pool:
+            converter = ParallelAutograde(coursedir=self.coursedir, parent=self, on_graded=graded)
+            converter.pool, converter.settings, converter.rerun_all = pool, settings, int(self.force_all)
+            try:
+                converter.start()
+            finally:
+                progress.close()
+                for future in _PENDING.values():
+                    future.cancel()
+                _PENDING.clear()
+        self.converter = converter
+
+    jobs = 0
+    force_all = False
+    progress_factory = staticmethod(lambda total: _NoProgress())
+    on_graded = staticmethod(lambda student: None)
+
+    def count_submissions(self) -> int:
+        submitted = Path(self.coursedir.root) / self.coursedir.submitted_directory
+        return sum(1 for p in submitted.glob(f"*/{self.coursedir.assignment_id}") if p.is_dir())
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, progress: bool = True,
+        extra_args: list[str] | None = None, on_graded=None, log_level: str = "WARN") -> ParallelAutograde:
+    """Autograde every submission of `assignment` under course_root/submitted with `jobs` workers
+    (0: as nbgrader_config.py says); `on_graded(student)` is called as each one is recorded."""
+    from tqdm import tqdm
+
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session warnings, harmless noise
+    here = os.getcwd()
+    os.chdir(course_root)
+    try:
+        app = ParallelAutogradeApp()
+        app.jobs, app.force_all = jobs, force
+        if on_graded is not None:
+            app.on_graded = on_graded
+        if progress:
+            app.progress_factory = lambda total: tqdm(total=total, unit="submission", desc="autograde",
+                                                      disable=None, file=sys.stderr)
+        app.initialize([assignment, f"--log-level={log_level}", *(extra_args or [])])
+        app.start()
+        return app.converter
+    finally:
+        os.chdir(here)

@@ -1,0 +1,177 @@
+"""backprop-hw autograde and grade: nbgrader's scores and gradebook rows, in parallel, whatever the files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from backprop_hw import notebooks, paths
+from backprop_hw.course import Course
+from backprop_hw.grading import autograde, grade
+from backprop_hw.harness import catalogue
+
+# Entries whose nbgrader results the parallel tools must reproduce: right, wrong, late, untouched.
+COMPARED = ["reference", "untouched", "late-reference", "backward-dW1-no-1-over-m", "gradcheck-no-restore",
+            "init-reseeds", "predict-hard-coded", "einsum", "update-in-place", "cost-array", "forward-loop"]
+
+
+@pytest.fixture(scope="module")
+def parallel_course(harness, tmp_path_factory):
+    """A fresh course with the same submissions as nbgrader's harness courses, graded by backprop-hw autograde."""
+    course = Course.create(tmp_path_factory.mktemp("parallel") / "course")
+    course.generate_assignment()
+    original = harness.course_of["reference"]
+    due = _due_date(original)
+    course.set_due_date(due)
+    course.add_students(COMPARED)
+    for student in COMPARED:
+        shutil.copytree(harness.course_of[student].root / "submitted" / student, course.root / "submitted" / student)
+    graded = []
+    autograde.run(course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=graded.append)
+    course.graded_now = graded
+    return course
+
+
+def _due_date(course: Course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.gradebook_url) as gradebook:
+        return gradebook.find_assignment(paths.ASSIGNMENT).duedate
+
+
+def _rows(course: Course, student: str) -> dict:
+    """What the gradebook holds for one submission, as plain data."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.gradebook_url) as gradebook:
+        submission = gradebook.find_submission(paths.ASSIGNMENT, student)
+        notebook = submission.notebooks[0]
+        return {
+            "timestamp": submission.timestamp,
+            "late_seconds": submission.total_seconds_late,
+            "penalty": notebook.late_submission_penalty,
+            "score": submission.score,
+            "grades": {g.name: (g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade) for g in notebook.grades},
+            "comments": {c.name: (c.auto_comment, c.manual_comment) for c in notebook.comments},
+        }
+
+
+def _outputs(course: Course, student: str) -> list:
+    """Each code cell's outputs; consecutive stream chunks joined, since the kernel splits a print
+    into messages as its timing happens to fall, in nbgrader's runs as in ours."""
+    nb = notebooks.read(course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK)
+    cells = []
+    for cell in (c for c in nb.cells if c.cell_type == "code"):
+        outputs: list = []
+        for o in cell.outputs:
+            if o.output_type == "stream" and outputs and outputs[-1][:2] == ("stream", o.name):
+                outputs[-1] = ("stream", o.name, outputs[-1][2] + o.text, None, None, [])
+            else:
+                outputs.append((o.output_type, o.get("name"), o.get("text"), o.get("ename"), o.get("evalue"),
+                                sorted(o.get("data", {}))))
+        cells.append(outputs)
+    return cells
+
+
+@pytest.mark.parametrize("student", COMPARED)
+def test_parallel_autograde_leaves_nbgraders_gradebook_rows(harness, parallel_course, student):
+    assert _rows(parallel_course, student) == _rows(harness.course_of[student], student)
+
+
+@pytest.mark.parametrize("student", COMPARED)
+def test_parallel_autograde_leaves_nbgraders_autograded_notebooks(harness, parallel_course, student):
+    assert _outputs(parallel_course, student) == _outputs(harness.course_of[student], student)
+
+
+def test_a_second_run_resumes_without_regrading(parallel_course):
+    assert sorted(parallel_course.graded_now) == sorted(COMPARED)
+    again = []
+    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=again.append)
+    assert again == []
+    changed = parallel_course.root / "submitted" / "einsum" / paths.ASSIGNMENT / "timestamp.txt"
+    changed.write_text(changed.read_text().replace(":", ":", 1) + " ")  # the submission changed: grade it again
+    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=again.append)
+    assert again == ["einsum"]
+
+
+@pytest.fixture(scope="module")
+def loose_files(harness, tmp_path_factory):
+    """Catalogue submissions under names students give them, plus files that are no notebook at all."""
+    folder = tmp_path_factory.mktemp("loose")
+    chosen = [s.student_id for s in catalogue.ALL][::6]
+    for index, student in enumerate(chosen):
+        source = harness.course_of[student].root / "submitted" / student / paths.ASSIGNMENT / paths.NOTEBOOK
+        shutil.copy(source, folder / f"{student} (copy {index}).ipynb")
+    (folder / "empty.ipynb").write_text("")
+    (folder / "broken.ipynb").write_text('{"cells": [')
+    return folder, chosen
+
+
+def test_grade_gives_nbgraders_scores_and_flags_bad_files(harness, loose_files):
+    folder, chosen = loose_files
+    results = grade.grade(grade.find_notebooks([folder]), use_cache=False, progress=False)
+    by_name = {r.file.split("/")[-1]: r for r in results}
+    assert by_name["empty.ipynb"].status == "unreadable" and "empty" in by_name["empty.ipynb"].message
+    assert by_name["broken.ipynb"].status == "unreadable" and "not a Jupyter notebook" in by_name["broken.ipynb"].message
+    for index, student in enumerate(chosen):
+        result = by_name[f"{student} (copy {index}).ipynb"]
+        assert result.graded
+        assert {c.grade_id: c.points for c in result.cells} == {
+            g: harness.scores[student][g] or 0.0 for g in harness.points}, student
+
+
+def test_grade_command_exit_status_json_csv_and_cache(loose_files, tmp_path):
+    folder, chosen = loose_files
+    one = next(folder.glob("reference*.ipynb"))
+    command = [sys.executable, "-m", "backprop_hw.cli", "grade", str(one), "--json", "--csv", str(tmp_path / "r.csv")]
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": str(shutil.which("nbgrader")).rsplit("/", 1)[0]}
+    first = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    [result] = json.loads(first.stdout)
+    assert result["score"] == 100 and result["cached"] is False
+    assert "test_predict" in (tmp_path / "r.csv").read_text()
+    second = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert json.loads(second.stdout)[0]["cached"] is True  # graded before: not run again
+    bad = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "grade", str(folder / "empty.ipynb")],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == 1 and "the file is empty" in bad.stdout
+
+
+HOSTILE = {
+    "kills-its-kernel": ("sigmoid", "return 1 / (1 + np.exp(-z))", "return 1 / (1 + np.exp(-z))\n\nimport os\nos._exit(3)"),
+    "endless-loop": ("nn_model", "    for i in range(num_iterations):", "    while True:\n        pass\n    for i in range(num_iterations):"),
+    "floods-output": ("sigmoid", "return 1 / (1 + np.exp(-z))", "return 1 / (1 + np.exp(-z))\n\nprint('x' * 50_000_000)"),
+    "allocates-10-GB": ("tanh_derivative", "return 1 - np.tanh(z) ** 2", "return 1 - np.tanh(z) ** 2\n\nhuge = np.ones(10**10 // 8 * 8)"),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
+    reference = notebooks.reference_submission(source, release)
+    for name, (function, old, new) in HOSTILE.items():
+        nbformat.write(notebooks.with_change(reference, function, old, new), str(folder / f"{name}.ipynb"))
+    nbformat.write(reference, str(folder / "honest.ipynb"))
+    files = sorted(folder.glob("*.ipynb"))
+    results = grade.grade(files, use_cache=False, progress=False,
+                          extra_args=["--Execute.timeout=4", "--GradingLimits.wall_time=25"])
+    return {r.file.split("/")[-1].removesuffix(".ipynb"): r for r in results}
+
+
+def test_hostile_submissions_get_a_status_and_the_others_are_graded(hostile_results):
+    assert hostile_results["honest"].score == 100 and hostile_results["honest"].status == "graded"
+    killed = hostile_results["kills-its-kernel"]
+    assert killed.status == "kernel died" and killed.score == 0  # nothing ran after the sigmoid cell
+    loop = hostile_results["endless-loop"]
+    assert loop.status in ("timeout", "wall time")
+    assert {c.grade_id for c in loop.cells if not c.passed} == {"test_nn_model"}
+    flood = hostile_results["floods-output"]
+    assert flood.score == 100  # the output is cut off; the code is right
+    memory = hostile_results["allocates-10-GB"]
+    assert memory.status == "memory" and memory.score == 100 - 3  # the cell defining tanh_derivative failed
