@@ -174,4 +174,5 @@ def test_hostile_submissions_get_a_status_and_the_others_are_graded(hostile_resu
     flood = hostile_results["floods-output"]
     assert flood.score == 100  # the output is cut off; the code is right
     memory = hostile_results["allocates-10-GB"]
-    assert memory.status == "memory" and memory.score == 100 - 3  # the cell defining tanh_derivative failed
+    # the allocation fails with MemoryError after tanh_derivative is defined: the code still earns its points
+    assert memory.status == "memory" and memory.score == 100

@@ -203,8 +203,10 @@ class ParallelAutogradeApp(AutogradeApp):
         self.coursedir.assignment_id = self.extra_args[0]
         limits = GradingLimits(parent=self)
         jobs = self.jobs or limits.jobs
+        execute = Execute(parent=self)  # the course's Execute options, resolved as nbgrader resolves them
         settings = worker.Settings(
-            timeout=self.config.Execute.get("timeout", Execute.timeout.default_value),
+            timeout=execute.timeout, interrupt_on_timeout=execute.interrupt_on_timeout,
+            raise_on_iopub_timeout=execute.raise_on_iopub_timeout,
             wall_time=limits.wall_time, memory_limit_mb=limits.memory_limit_mb,
             output_limit_kb=limits.output_limit_kb,
         ).__dict__
