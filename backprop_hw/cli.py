@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="release, sample submissions, real autograde, feedback, grades, score table")
+    demo.add_argument("--assignment", default=paths.ASSIGNMENT, help="backprop (English) or backprop_uk (Ukrainian)")
     demo.add_argument("--course-dir", type=Path, default=paths.DEMO_COURSE_DIR,
                       help=f"where to build the demo course (default: {paths.DEMO_COURSE_DIR}; recreated each run)")
 
@@ -40,7 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     autograde.add_argument("--force", action="store_true", help="grade again submissions graded before")
     autograde.add_argument("--course", type=Path, default=Path.cwd(), help="the course root (default: here)")
 
+    edition = commands.add_parser("edition", help="translated editions: refresh a translation file, or build the edition")
+    edition.add_argument("action", choices=["extract", "build"],
+                         help="extract: add the English texts still untranslated to editions/LANGUAGE.json; "
+                              "build: write source/backprop_LANGUAGE/ from the English source and the translation")
+    edition.add_argument("language", help="e.g. uk")
+
     args = parser.parse_args(argv)
+    if args.command == "edition":
+        from backprop_hw import editions
+
+        return editions.main(args.action, args.language)
     if args.command == "grade":
         from backprop_hw.grading import grade as grade_module
 
@@ -66,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from backprop_hw import demo as demo_module
 
-        return demo_module.main(args.course_dir)
+        return demo_module.main(args.course_dir, args.assignment)
     parser.error(f"unknown command {args.command}")
     return 2
 

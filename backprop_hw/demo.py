@@ -19,7 +19,7 @@ DEMO_SAMPLES = (REFERENCE, UNTOUCHED, LATE, catalogue.by_id("backward-dW1-no-1-o
 
 
 def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=print,
-          feedback_for: tuple[str, ...] | None = None) -> Course:
+          feedback_for: tuple[str, ...] | None = None, assignment: str = paths.ASSIGNMENT) -> Course:
     """Create the course, release the assignment, submit, autograde, give feedback, export.
 
     Feedback goes to every student, or to those in `feedback_for` only.
@@ -28,44 +28,44 @@ def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=prin
     step = lambda text: say(f"[{time.perf_counter() - started:5.1f} s] {text}")  # noqa: E731
 
     step(f"Creating the course in {course_dir} (recreated on every run)")
-    course = Course.create(course_dir)
-    step("nbgrader generate_assignment backprop")
-    course.generate_assignment()
+    course = Course.create(course_dir, assignments=(assignment,))
+    step(f"nbgrader generate_assignment {assignment}")
+    course.generate_assignment(assignment)
 
-    source = notebooks.read(course.root / "source" / paths.ASSIGNMENT / paths.NOTEBOOK)
-    release = notebooks.read(course.release_notebook)
+    source = notebooks.read(course.root / "source" / assignment / paths.NOTEBOOK)
+    release = notebooks.read(course.root / "release" / assignment / paths.NOTEBOOK)
     due = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=3)
     step(f"Due date {due:%Y-%m-%d %H:%M} UTC; submitting {len(samples)} notebooks: "
          + ", ".join(s.student_id for s in samples))
-    course.set_due_date(due)
+    course.set_due_date(due, assignment)
     course.add_students([sample.student_id for sample in samples])
     for index, sample in enumerate(samples):
         on_time = due - timedelta(minutes=10 * (index + 1))
-        course.submit(sample.student_id, sample.notebook(source, release),
+        course.submit(sample.student_id, sample.notebook(source, release), assignment,
                       timestamp=due + timedelta(hours=sample.late_hours) if sample.late_hours else on_time)
 
-    step(f"nbgrader autograde backprop: {len(samples)} submissions, each in a fresh kernel")
-    course.autograde()
+    step(f"nbgrader autograde {assignment}: {len(samples)} submissions, each in a fresh kernel")
+    course.autograde(assignment)
     if feedback_for is None:
-        step("nbgrader generate_feedback backprop")
-        course.generate_feedback()
+        step(f"nbgrader generate_feedback {assignment}")
+        course.generate_feedback(assignment)
     else:
         for student in feedback_for:
-            step(f"nbgrader generate_feedback backprop --student={student}")
-            course.generate_feedback(student=student)
+            step(f"nbgrader generate_feedback {assignment} --student={student}")
+            course.generate_feedback(assignment, student=student)
     step("nbgrader export --to grades.csv")
     course.export(course.root / "grades.csv")
     step("done")
     return course
 
 
-def summary(course: Course) -> str:
-    cells = notebooks.graded_cells(notebooks.read(course.release_notebook))
-    scores = course.cell_scores()
-    lines = ["", report.score_table(cells, scores, course.late_penalties()), ""]
+def summary(course: Course, assignment: str = paths.ASSIGNMENT) -> str:
+    cells = notebooks.graded_cells(notebooks.read(course.root / "release" / assignment / paths.NOTEBOOK))
+    scores = course.cell_scores(assignment)
+    lines = ["", report.score_table(cells, scores, course.late_penalties(assignment)), ""]
     lines.append("Failed cells:")
     for student in sorted(scores):
-        autograded = course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK
+        autograded = course.root / "autograded" / student / assignment / paths.NOTEBOOK
         failures = report.failure_messages(autograded)
         if len(failures) == len(cells) and len(set(failures.values())) == 1:
             lines.append(f"  {student}: every graded cell: {next(iter(failures.values()))}")
@@ -83,8 +83,10 @@ def summary(course: Course) -> str:
     return "\n".join(lines)
 
 
-def main(course_dir: Path) -> int:
+def main(course_dir: Path, assignment: str = paths.ASSIGNMENT) -> int:
     paths.check_repository()
-    course = build(course_dir)
-    print(summary(course))
+    if not (paths.SOURCE_DIR / assignment / paths.NOTEBOOK).is_file():
+        raise SystemExit(f"backprop-hw demo: no assignment {assignment!r} in {paths.SOURCE_DIR}")
+    course = build(course_dir, assignment=assignment)
+    print(summary(course, assignment))
     return 0

@@ -139,3 +139,38 @@ def extract_all(language: str) -> Path:
     module_nb = NotebookNode(cells=[NotebookNode(cell_type="code", source=helper_module_source(), id="module")])
     translation["code"].update(extract(module_nb, {"markdown": {}, "code": (previous or {}).get("code", {})})["code"])
     return save(language, translation)
+
+
+def edition_dir(language: str) -> Path:
+    return paths.SOURCE_DIR / f"{paths.ASSIGNMENT}_{language}"
+
+
+def build_all(language: str) -> list[Path]:
+    """Write source/backprop_<language>/ (notebook and helper module) from the English source."""
+    translation = load(language)
+    folder = edition_dir(language)
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = build(notebooks.read(paths.source_notebook()), translation)
+    notebooks.write(notebook, folder / paths.NOTEBOOK)
+    module = folder / "planar_utils.py"
+    module.write_text(translate_module(helper_module_source(), translation))
+    return [folder / paths.NOTEBOOK, module]
+
+
+def main(action: str, language: str) -> int:
+    paths.check_repository()
+    if action == "extract":
+        path = extract_all(language)
+        translation = json.loads(path.read_text())
+        todo = sum(v is None for v in translation["markdown"].values()) + sum(v is None for v in translation["code"].values())
+        print(f"{path.relative_to(paths.REPO_ROOT)}: {todo} texts still to translate")
+        return 0
+    try:
+        written = build_all(language)
+    except TranslationError as error:
+        print(f"backprop-hw edition build {language}: {error}")
+        return 1
+    for path in written:
+        print(f"wrote {path.relative_to(paths.REPO_ROOT)}")
+    print(f"now: backprop-hw release {paths.ASSIGNMENT}_{language}")
+    return 0

@@ -115,6 +115,10 @@ def init_worker(settings_dict: dict) -> None:
     """Process-pool initializer: grade as nbgrader's autograde does, with our kernel supply."""
     global _supply
     os.environ["NBGRADER_EXECUTION"] = "autograde"
+    # Kernels run side by side on few cores: BLAS threads would only fight over them (the
+    # notebook's matrices are tiny, so one thread is as fast and gives the same numbers).
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts the pool down
     _supply = KernelSupply(Settings(**settings_dict))
     # pool workers leave through os._exit: a Finalize with a priority still runs, so the kernel booting ahead stops

@@ -1,0 +1,131 @@
+"""Benchmark: the same 40 submissions graded three ways, in one run.
+
+1. sequential `nbgrader autograde` (the command line, as instructors run it);
+2. `backprop-hw autograde --jobs 2` on an identical course;
+3. `backprop-hw grade --jobs 2` on the same files, loose in a folder.
+
+The 40 are the reference, correct variants, typical mistakes and three broken
+files (a kernel that kills itself, a 50 MB print, not JSON at all). It prints
+wall time, submissions per minute, the ratio to nbgrader, peak memory per
+worker and per kernel, where one submission's time goes, and checks that all
+three give the same scores.
+
+    .venv/bin/python benchmarks/grading_throughput.py [--jobs 2]
+
+Target (issue 4): at least 3x nbgrader's throughput on the 2-core machine, peak
+memory per worker at most 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backprop_hw import notebooks, paths  # noqa: E402
+from backprop_hw.course import Course  # noqa: E402
+from backprop_hw.grading import autograde, grade  # noqa: E402
+from backprop_hw.harness import catalogue  # noqa: E402
+from backprop_hw.samples import Sample  # noqa: E402
+
+BROKEN = {
+    "broken-kills-kernel": ("sigmoid", "return 1 / (1 + np.exp(-z))", "return 1 / (1 + np.exp(-z))\n\nimport os\nos._exit(3)"),
+    "broken-floods-output": ("sigmoid", "return 1 / (1 + np.exp(-z))", "return 1 / (1 + np.exp(-z))\n\nprint('x' * 50_000_000)"),
+}
+
+
+def submissions() -> list[Sample]:
+    """40 submissions; the two loop-over-examples mistakes are left out (they wait for timeouts)."""
+    fast = [s for s in catalogue.ALL if not s.slow and s.kind != "untouched"]
+    chosen = fast[:37]
+    broken = [Sample(name, "broken", changes=((function, old, new),), kind="broken") for name, (function, old, new) in BROKEN.items()]
+    return chosen + broken
+
+
+def build_course(root: Path, samples: list[Sample], not_json: str) -> Course:
+    course = Course.create(root)
+    course.generate_assignment()
+    course.set_due_date(datetime.now(timezone.utc) - timedelta(days=1))
+    course.add_students([s.student_id for s in samples] + [not_json])
+    source, release = notebooks.read(course.root / "source" / paths.ASSIGNMENT / paths.NOTEBOOK), notebooks.read(course.release_notebook)
+    for sample in samples:
+        course.submit(sample.student_id, sample.notebook(source, release), timestamp=datetime.now(timezone.utc) - timedelta(days=2))
+    broken = course.root / "submitted" / not_json / paths.ASSIGNMENT
+    broken.mkdir(parents=True)
+    (broken / paths.NOTEBOOK).write_text('{"cells": [')
+    return course
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    samples = submissions()
+    not_json = "broken-not-json"
+    total = len(samples) + 1
+    with tempfile.TemporaryDirectory(prefix="backprop-bench-") as scratch:
+        scratch = Path(scratch)
+        sequential = build_course(scratch / "nbgrader", samples, not_json)
+        parallel = build_course(scratch / "parallel", samples, not_json)
+        loose = scratch / "loose"
+        shutil.copytree(parallel.root / "submitted", loose)
+
+        started = time.perf_counter()
+        try:
+            sequential.autograde()
+        except Exception as error:  # nbgrader exits 1 when a submission fails (the not-JSON one); the rest is graded
+            print(f"(nbgrader autograde reported: {str(error).splitlines()[0]})")
+        seconds_nbgrader = time.perf_counter() - started
+
+        started = time.perf_counter()
+        converter = autograde.run(parallel.root, paths.ASSIGNMENT, jobs=args.jobs, force=True, progress=False,
+                                  log_level="ERROR")
+        seconds_parallel = time.perf_counter() - started
+        outcomes = dict(autograde.OUTCOMES)
+
+        started = time.perf_counter()
+        results = grade.grade(grade.find_notebooks([loose]), jobs=args.jobs, use_cache=False, progress=False)
+        seconds_grade = time.perf_counter() - started
+
+        scores_nbgrader, scores_parallel = sequential.cell_scores(), parallel.cell_scores()
+        same_parallel = scores_nbgrader == scores_parallel
+        by_student = {Path(r.file).parent.parent.name: r for r in results}
+        same_grade = all({c.grade_id: c.points for c in by_student[s].cells} == {g: v or 0.0 for g, v in cells.items()}
+                         for s, cells in scores_nbgrader.items() if s != not_json)
+
+    def line(name: str, seconds: float) -> str:
+        return (f"  {name:32s} {seconds:7.1f} s  {60 * total / seconds:6.1f} submissions/min  "
+                f"{seconds_nbgrader / seconds:4.2f}x nbgrader")
+
+    print(f"{total} submissions ({len(samples) - 2} correct or mistaken, 3 broken), {args.jobs} workers")
+    print(line("nbgrader autograde (sequential)", seconds_nbgrader))
+    print(line(f"backprop-hw autograde --jobs {args.jobs}", seconds_parallel))
+    print(line(f"backprop-hw grade --jobs {args.jobs}", seconds_grade))
+    print(f"  same scores as nbgrader: autograde {same_parallel}, grade {same_grade}")
+    for student, cells in sorted(scores_nbgrader.items()):
+        mine = by_student.get(student)
+        if mine and student != not_json and {c.grade_id: c.points for c in mine.cells} != {g: v or 0.0 for g, v in cells.items()}:
+            print(f"    grade differs for {student}: {mine.status} {mine.score} vs nbgrader {sum(v or 0 for v in cells.values())}")
+    print(f"  peak memory: worker {max(o['worker_peak_mb'] for o in outcomes.values()):.0f} MB, "
+          f"kernel {max(o['kernels_peak_mb'] for o in outcomes.values()):.0f} MB (target: worker ≤ 300 MB)")
+    statuses = {}
+    for outcome in outcomes.values():
+        statuses[outcome["status"]] = statuses.get(outcome["status"], 0) + 1
+    print(f"  statuses: {statuses}; not graded by any tool: {not_json} (not JSON)")
+    print("  one submission's time in backprop-hw autograde (median over submissions):")
+    for what in ("kernel start", "executing", "preprocessing", "database"):
+        values = [t.get(what, 0.0) for t in converter.timings.values() if "executing" in t]
+        print(f"    {what:22s} {statistics.median(values):6.3f} s"
+              + ("   (waiting for a kernel booted ahead)" if what == "kernel start" else ""))
+    print(f"    {'nbgrader, all in':22s} {seconds_nbgrader / total:6.3f} s per submission, one after another")
+
+
+if __name__ == "__main__":
+    main()
