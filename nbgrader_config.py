@@ -40,3 +40,11 @@ c.GenerateFeedback.preprocessors = [
 # day late, never below zero. Set points_per_day = 0 for no penalty.
 c.AssignLatePenalties.plugin_class = LatePenaltyPerDay
 c.LatePenaltyPerDay.points_per_day = 10.0
+
+# Limits of `backprop-hw autograde` and `backprop-hw grade` (nbgrader's own
+# commands ignore them): parallel workers, and what one submission may use
+# before it gets a status of its own ("wall time", "memory", output cut off).
+c.GradingLimits.jobs = 2
+c.GradingLimits.wall_time = 300.0  # seconds per submission, all cells together
+c.GradingLimits.memory_limit_mb = 2048  # per kernel; the reference needs about 300
+c.GradingLimits.output_limit_kb = 1024  # per cell, while it runs (LimitOutput trims further)
