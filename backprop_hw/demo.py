@@ -19,10 +19,12 @@ DEMO_SAMPLES = (REFERENCE, UNTOUCHED, LATE, catalogue.by_id("backward-dW1-no-1-o
 
 
 def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=print,
-          feedback_for: tuple[str, ...] | None = None, assignment: str = paths.ASSIGNMENT) -> Course:
+          feedback_for: tuple[str, ...] | None = None, assignment: str = paths.ASSIGNMENT,
+          parallel_jobs: int = 0) -> Course:
     """Create the course, release the assignment, submit, autograde, give feedback, export.
 
-    Feedback goes to every student, or to those in `feedback_for` only.
+    Feedback goes to every student, or to those in `feedback_for` only. With parallel_jobs,
+    `backprop-hw autograde --jobs N` grades instead of `nbgrader autograde`.
     """
     started = time.perf_counter()
     step = lambda text: say(f"[{time.perf_counter() - started:5.1f} s] {text}")  # noqa: E731
@@ -44,8 +46,14 @@ def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=prin
         course.submit(sample.student_id, sample.notebook(source, release), assignment,
                       timestamp=due + timedelta(hours=sample.late_hours) if sample.late_hours else on_time)
 
-    step(f"nbgrader autograde {assignment}: {len(samples)} submissions, each in a fresh kernel")
-    course.autograde(assignment)
+    if parallel_jobs:
+        from backprop_hw.grading import autograde
+
+        step(f"backprop-hw autograde {assignment} --jobs {parallel_jobs}: {len(samples)} submissions")
+        autograde.run(course.root, assignment, jobs=parallel_jobs, force=True, progress=False, log_level="ERROR")
+    else:
+        step(f"nbgrader autograde {assignment}: {len(samples)} submissions, each in a fresh kernel")
+        course.autograde(assignment)
     if feedback_for is None:
         step(f"nbgrader generate_feedback {assignment}")
         course.generate_feedback(assignment)

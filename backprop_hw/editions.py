@@ -174,3 +174,12 @@ def main(action: str, language: str) -> int:
         print(f"wrote {path.relative_to(paths.REPO_ROOT)}")
     print(f"now: backprop-hw release {paths.ASSIGNMENT}_{language}")
     return 0
+
+
+def translate_snippet(text: str, translation: dict) -> str:
+    """A piece of English code (e.g. a catalogue change) as it reads in the edition; unchanged if
+    it has no translated prose or is not tokenizable on its own."""
+    try:
+        return _translate_code(text, translation["code"], set())
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return text

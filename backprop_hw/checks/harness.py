@@ -12,6 +12,7 @@ import numpy as np
 
 from backprop_hw.checks import answer_key
 from backprop_hw.checks.gradient_check import relative_difference
+from backprop_hw.checks.messages import say
 from backprop_hw.checks.tolerances import (
     GRADIENT_RTOL,
     LARGE_M,
@@ -70,42 +71,39 @@ def call(function: Callable, name: str, *args: Any, **kwargs: Any) -> Any:
 def as_array(value: Any, what: str) -> np.ndarray:
     """The student's result as a float array, or a failure that says why it is not one."""
     if value is None:
-        fail(f"{what} is None: did the function forget to return it?")
+        fail(say("returned_none", what=what))
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        fail(f"{what} should be a number or a NumPy array, not {type(value).__name__}.")
+        fail(say("not_an_array", what=what, type=type(value).__name__))
 
 
 def get_key(result: Any, key: str, function: str) -> Any:
     if not isinstance(result, dict):
-        fail(f"{function} should return a dict, not {type(result).__name__}.")
+        fail(say("not_a_dict", function=function, type=type(result).__name__))
     if key not in result:
-        fail(f"{function}'s result has no key {key!r} (it has {sorted(result)}).")
+        fail(say("missing_key", function=function, key=key, keys=sorted(result)))
     return result[key]
 
 
 def expect_shape(value: np.ndarray, shape: tuple, what: str, hint: str) -> None:
     if value.shape != tuple(shape):
-        fail(f"{what} has shape {value.shape} but should have shape {tuple(shape)}: {hint}")
+        fail(say("wrong_shape", what=what, actual=value.shape, expected=tuple(shape), hint=hint))
 
 
 def expect_close(value: np.ndarray, trusted: np.ndarray, what: str, hint: str) -> None:
     """Values against the answer key (shape first, then VALUE_RTOL/ATOL)."""
     expect_shape(value, np.shape(trusted), what, hint)
     if not np.allclose(value, trusted, rtol=VALUE_RTOL, atol=VALUE_ATOL):
-        fail(f"{what} has the right shape but wrong values: {hint}")
+        fail(say("close_wrong_values", what=what, hint=hint))
 
 
 def expect_gradient(value: np.ndarray, numerical: np.ndarray, what: str, of: str, hint: str) -> None:
     """A gradient against central differences, by relative_difference."""
-    expect_shape(value, np.shape(numerical), what, f"foo and dfoo always have the same shape. {hint}")
+    expect_shape(value, np.shape(numerical), what, say("same_shape_hint", hint=hint))
     difference = relative_difference(value, numerical)
     if not difference < GRADIENT_RTOL:
-        fail(
-            f"{what} disagrees with the numerical gradient of {of} "
-            f"(relative difference {difference:.2g}, allowed {GRADIENT_RTOL:g}): {hint}"
-        )
+        fail(say("gradient_disagrees", what=what, of=of, difference=difference, allowed=GRADIENT_RTOL, hint=hint))
 
 
 def _library_paths() -> tuple[str, ...]:
@@ -143,10 +141,7 @@ def expect_no_loop_over_examples(function: Callable, name: str, make_args: Calla
     few = lines_executed(function, name, *make_args(SMALL_M))
     many = lines_executed(function, name, *make_args(LARGE_M))
     if many - few > LOOP_LINES_ALLOWED:
-        fail(
-            f"{name} runs a Python loop over the examples: it executed {many - few} more lines "
-            f"for {LARGE_M} examples than for {SMALL_M}. Work on all m columns at once: {hint}"
-        )
+        fail(say("loop_over_examples", name=name, extra=many - few, large=LARGE_M, small=SMALL_M, hint=hint))
 
 
 def isolate(tested_name: str) -> None:

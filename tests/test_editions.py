@@ -1,0 +1,110 @@
+"""The Ukrainian edition is the English assignment in other words: same code, cells, hidden tests and scores."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+
+from backprop_hw import demo, editions, notebooks, paths
+from backprop_hw.harness import catalogue
+
+UK = f"{paths.ASSIGNMENT}_uk"
+
+
+@pytest.fixture(scope="module")
+def english():
+    return notebooks.read(paths.source_notebook())
+
+
+@pytest.fixture(scope="module")
+def ukrainian():
+    return notebooks.read(paths.source_notebook(UK))
+
+
+@pytest.fixture(scope="module")
+def translation():
+    return editions.load("uk")
+
+
+def test_uk_source_is_generated_from_the_english_source(english, translation):
+    built = editions.build(english, translation)
+    committed = notebooks.read(paths.source_notebook(UK))
+    assert json.loads(json.dumps(built)) == json.loads(json.dumps(committed)), \
+        "source/backprop_uk is out of date: run `backprop-hw edition build uk` and `backprop-hw release backprop_uk`"
+    module = editions.translate_module(editions.helper_module_source(), translation)
+    assert module == (editions.edition_dir("uk") / "planar_utils.py").read_text()
+
+
+def test_every_text_is_translated(translation):
+    assert all(translation["markdown"].values()) and all(translation["code"].values())
+    assert editions.extract(notebooks.read(paths.source_notebook()), translation)["markdown"].keys() == translation["markdown"].keys()
+
+
+def test_same_code_in_every_code_cell(english, ukrainian):
+    english_code = [editions.code_skeleton(c.source) for c in english.cells if c.cell_type == "code"]
+    ukrainian_code = [editions.code_skeleton(c.source) for c in ukrainian.cells if c.cell_type == "code"]
+    assert english_code == ukrainian_code
+
+
+def _hidden_tests(nb) -> dict[str, str]:
+    regions = {}
+    for cell in nb.cells:
+        found = re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
+        if found:
+            regions[notebooks.nbgrader_meta(cell)["grade_id"]] = "".join(found)
+    return regions
+
+
+def test_same_graded_cells_points_parts_and_hidden_tests(english, ukrainian):
+    assert notebooks.graded_cells(english) == notebooks.graded_cells(ukrainian)
+    assert _hidden_tests(english) == _hidden_tests(ukrainian)
+    assert notebooks.cell_functions(english) == notebooks.cell_functions(ukrainian)
+
+
+def test_a_test_changed_in_one_edition_alone_is_caught(english, ukrainian):
+    tampered = notebooks.read(paths.source_notebook(UK))
+    cell = next(c for c in tampered.cells if c.id == "test_sigmoid")
+    cell.source = cell.source.replace("check_sigmoid(sigmoid)", "pass")
+    assert _hidden_tests(tampered) != _hidden_tests(english)
+
+
+def test_glossary_and_ukrainian_prose(ukrainian):
+    glossary = next(c for c in ukrainian.cells if c.id == "glossary")
+    for term in ("зворотне поширення", "функція втрат", "функція витрат", "прихований шар", "поелементне множення"):
+        assert term in glossary.source
+    headings = [c.source.splitlines()[0] for c in ukrainian.cells if c.cell_type == "markdown" and c.source.startswith("## Частина")]
+    assert len(headings) == 7
+
+
+@pytest.fixture(scope="module")
+def uk_course(tmp_path_factory, translation):
+    """The harness catalogue on the Ukrainian edition, its changes read in Ukrainian where they touch prose."""
+    samples = tuple(dataclasses.replace(s, changes=tuple((f, editions.translate_snippet(old, translation),
+                                                           editions.translate_snippet(new, translation))
+                                                          for f, old, new in s.changes))
+                    for s in catalogue.ALL)
+    return demo.build(tmp_path_factory.mktemp("uk") / "course", samples, say=lambda text: None,
+                      feedback_for=("backward-dW1-no-1-over-m",), assignment=UK, parallel_jobs=2)
+
+
+def test_catalogue_scores_the_same_on_both_editions(harness, uk_course):
+    uk_scores = uk_course.cell_scores(UK)
+    for sample in catalogue.ALL:
+        assert uk_scores[sample.student_id] == harness.scores[sample.student_id], sample.student_id
+
+
+def test_uk_feedback_speaks_ukrainian(uk_course):
+    page = (uk_course.root / "feedback" / "backward-dW1-no-1-over-m" / UK / paths.NOTEBOOK.replace("ipynb", "html")).read_text()
+    assert "Видимі тести пройдено" in page
+
+
+def test_uk_release_is_what_nbgrader_generates(uk_course):
+    for generated in sorted((uk_course.root / "release" / UK).iterdir()):
+        committed = paths.RELEASE_DIR / UK / generated.name
+        if generated.suffix == ".ipynb":
+            assert json.loads(committed.read_text()) == json.loads(generated.read_text()), "run `backprop-hw release backprop_uk`"
+        else:
+            assert committed.read_bytes() == generated.read_bytes()
