@@ -59,7 +59,7 @@ def test_reference_notebook_reproduces_the_spec_figures(harness):
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "Logistic regression: 47% of the training points right" in printed
     assert "Training accuracy: 91%" in printed
-    assert "from zeros: hidden units identical: True, accuracy 50%" in printed
+    assert "from all zeros: hidden units identical: True, accuracy 50%" in printed
     errors = [c.id for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"cells failed in the reference: {errors}"
 

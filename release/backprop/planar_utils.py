@@ -81,7 +81,7 @@ def plot_costs(costs: Sequence[float], every: int = 1, title: str = "Cost during
 
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot(np.arange(len(costs)) * every, costs)
-    ax.set(title=title, xlabel="iteration", ylabel="cost $J$")
+    ax.set(title=title, xlabel="training iteration", ylabel="cost $J$")
     return fig
 
 
@@ -94,7 +94,7 @@ def plot_hidden_units(A1: np.ndarray, title: str = "Hidden activations"):
 
     fig, ax = plt.subplots(figsize=(6, 1.2 + 0.3 * A1.shape[0]))
     image = ax.imshow(A1, aspect="auto", cmap="coolwarm", vmin=-1, vmax=1, interpolation="nearest")
-    ax.set(title=title, xlabel="example", ylabel="hidden unit",
+    ax.set(title=title, xlabel="training example", ylabel="hidden unit",
            yticks=range(A1.shape[0]), yticklabels=[str(u + 1) for u in range(A1.shape[0])])
     fig.colorbar(image, ax=ax, label="$a^{[1]}$")
     return fig
