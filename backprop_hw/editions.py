@@ -5,7 +5,7 @@ built from it and a translation file (`editions/<language>.json`):
 
 - every markdown cell is replaced by its translation (by cell id);
 - in code cells, only comments and prose strings (docstrings, messages,
-  labels: string tokens with a space in them) are replaced, token by token,
+  labels: string tokens with a space or a non-ASCII letter) are replaced, token by token,
   by their translations; every other token is left exactly as it is.
 
 So the two editions run the same code by construction, and
@@ -35,7 +35,9 @@ class TranslationError(ValueError):
 def _is_prose(token: tokenize.TokenInfo) -> bool:
     if token.type == tokenize.COMMENT:
         return not any(marker in token.string for marker in NBGRADER_MARKERS) and "noqa" not in token.string
-    return token.type == tokenize.STRING and " " in token.string
+    # prose: a string with a space, or with a letter beyond ASCII (a translation of one word, "нулями");
+    # one ASCII word ("W1", "iteration") is taken for code and must be the same in every edition
+    return token.type == tokenize.STRING and (" " in token.string or not token.string.isascii())
 
 
 def _tokens(source: str) -> list[tokenize.TokenInfo]:
