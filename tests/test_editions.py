@@ -30,6 +30,8 @@ def translation():
 
 
 def test_uk_source_is_generated_from_the_english_source(english, translation):
+    """Also what fails when a test is changed in one edition alone: the committed Ukrainian notebook
+    must be exactly what the English one and the translation make."""
     built = editions.build(english, translation)
     committed = notebooks.read(paths.source_notebook(UK))
     assert json.loads(json.dumps(built)) == json.loads(json.dumps(committed)), \
@@ -62,13 +64,6 @@ def test_same_graded_cells_points_parts_and_hidden_tests(english, ukrainian):
     assert notebooks.graded_cells(english) == notebooks.graded_cells(ukrainian)
     assert _hidden_tests(english) == _hidden_tests(ukrainian)
     assert notebooks.cell_functions(english) == notebooks.cell_functions(ukrainian)
-
-
-def test_a_test_changed_in_one_edition_alone_is_caught(english, ukrainian):
-    tampered = notebooks.read(paths.source_notebook(UK))
-    cell = next(c for c in tampered.cells if c.id == "test_sigmoid")
-    cell.source = cell.source.replace("check_sigmoid(sigmoid)", "pass")
-    assert _hidden_tests(tampered) != _hidden_tests(english)
 
 
 def test_glossary_and_ukrainian_prose(ukrainian):
