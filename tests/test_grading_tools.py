@@ -147,6 +147,11 @@ HOSTILE = {
     "endless-loop": ("nn_model", "    for i in range(num_iterations):", "    while True:\n        pass\n    for i in range(num_iterations):"),
     "floods-output": ("sigmoid", "return 1 / (1 + np.exp(-z))", "return 1 / (1 + np.exp(-z))\n\nprint('x' * 50_000_000)"),
     "allocates-10-GB": ("tanh_derivative", "return 1 - np.tanh(z) ** 2", "return 1 - np.tanh(z) ** 2\n\nhuge = np.ones(10**10 // 8 * 8)"),
+    # the kernel dies while a graded test cell runs: that cell must not keep its points
+    "dies-in-a-test-cell": ("relu_derivative", "return (z > 0).astype(float)", "import os\n    os._exit(3)"),
+    # 2 MB of print, then a line on stderr, which nbgrader scores as a failure: cutting the print must keep it
+    "floods-then-stderr": ("sigmoid", "return 1 / (1 + np.exp(-z))",
+                           "import sys\n    print('x' * 2_000_000)\n    sys.stderr.write('debug')\n    return 1 / (1 + np.exp(-z))"),
 }
 
 
@@ -173,6 +178,14 @@ def test_hostile_submissions_get_a_status_and_the_others_are_graded(hostile_resu
     assert {c.grade_id for c in loop.cells if not c.passed} == {"test_nn_model"}
     flood = hostile_results["floods-output"]
     assert flood.score == 100  # the output is cut off; the code is right
+    died = hostile_results["dies-in-a-test-cell"]
+    assert died.status == "kernel died"
+    earned = {c.grade_id for c in died.cells if c.passed}
+    assert earned == {"test_sigmoid", "test_logistic_loss", "test_logistic_backward", "test_sigmoid_derivative",
+                      "test_tanh_derivative"}  # the cells before the one running when the kernel died
+    assert "NotRun" in next(c.message for c in died.cells if c.grade_id == "test_relu_derivative")
+    flooded = hostile_results["floods-then-stderr"]
+    assert {c.grade_id for c in flooded.cells if not c.passed} == {"test_sigmoid"}
     memory = hostile_results["allocates-10-GB"]
     # the allocation fails with MemoryError after tanh_derivative is defined: the code still earns its points
     assert memory.status == "memory" and memory.score == 100

@@ -62,25 +62,40 @@ class Outcome:
 
 
 class LimitedExecute(Execute):
-    """nbgrader's Execute, which also cuts a flood of output short while it arrives."""
+    """nbgrader's Execute, which also cuts a flood of output short while it arrives.
+
+    Only what cannot change a grade is cut: stdout, displays and results past the
+    limit. Errors are always kept, and so is stderr up to the limit plus a note on
+    stderr after it, because nbgrader scores a cell by its errors and stderr; an
+    execute_result is kept too, since nbgrader reads a number in it as partial credit.
+    It also remembers which cell is running, so a kernel that dies is blamed on that cell.
+    """
 
     output_limit_bytes = 1024 * 1024
 
     def reset_execution_trackers(self):
         super().reset_execution_trackers()
-        self._bytes_by_cell: dict[int, int] = {}
+        self._bytes_by_stream: dict[tuple[int, str], int] = {}
+        self.running_cell_index: int | None = None
+
+    def preprocess_cell(self, cell, resources, index):
+        self.running_cell_index = index
+        return super().preprocess_cell(cell, resources, index)
 
     def output(self, outs, msg, display_id, cell_index):
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        used = self._bytes_by_cell.get(cell_index, 0)
-        self._bytes_by_cell[cell_index] = used + size
+        msg_type = msg.get("msg_type") or msg.get("header", {}).get("msg_type")
+        content = msg.get("content", {})
+        if msg_type in ("error", "execute_result"):  # one per cell at most, and both decide the grade
+            return super().output(outs, msg, display_id, cell_index)
+        stream = "stderr" if msg_type == "stream" and content.get("name") == "stderr" else "stdout"
+        size = len(json.dumps(content, default=str))
+        used = self._bytes_by_stream.get((cell_index, stream), 0)
+        self._bytes_by_stream[(cell_index, stream)] = used + size
         if used + size <= self.output_limit_bytes:
             return super().output(outs, msg, display_id, cell_index)
-        if used <= self.output_limit_bytes:  # the first message over the limit: say so, once
-            name = msg.get("content", {}).get("name", "stdout")
+        if used <= self.output_limit_bytes:  # the first message over the limit: say so, once, on its stream
             outs.append(nbformat.v4.new_output(
-                "stream", name=name if name in ("stdout", "stderr") else "stdout",
-                text=f"\n[backprop-hw: output cut off after {self.output_limit_bytes // 1024} KB]\n"))
+                "stream", name=stream, text=f"\n[backprop-hw: output cut off after {self.output_limit_bytes // 1024} KB]\n"))
         return None
 
 
@@ -98,8 +113,11 @@ class KernelSupply:
         return km
 
     def take(self) -> AsyncKernelManager:
-        km = self.ahead or self._launch()
-        self.ahead = self._launch()  # boots while km runs its notebook
+        km, self.ahead = self.ahead or self._launch(), None
+        try:
+            self.ahead = self._launch()  # boots while km runs its notebook
+        except Exception:  # noqa: BLE001  (the next take() launches afresh, and says why if it fails again)
+            self.ahead = None
         return km
 
     def close(self) -> None:
@@ -137,30 +155,61 @@ def _prepare_kernel(km: AsyncKernelManager, cwd: str, memory_limit_mb: int) -> f
         limit = memory_limit_mb * 1024 * 1024
         code = (f"import os as _o, resource as _r\n_o.chdir({cwd!r})\n"
                 f"_r.setrlimit(_r.RLIMIT_AS, ({limit}, {limit}))\ndel _o, _r")
-        run_sync(kc.execute_interactive)(code, silent=True, store_history=False, timeout=30,
-                                         output_hook=lambda message: None)
+        reply = run_sync(kc.execute_interactive)(code, silent=True, store_history=False, timeout=30,
+                                                 output_hook=lambda message: None)
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue', reply['content'])}")
         return waited
     finally:
         kc.stop_channels()
 
 
-def _mark_not_run(nb: NotebookNode, reason: str) -> None:
-    """Graded cells that never ran get an error, so nbgrader scores them 0 (no output would mean full marks)."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and nbgrader_utils.is_grade(cell) and cell.get("execution_count") is None:
-            cell.outputs = [nbformat.v4.new_output("error", ename=NOT_RUN, evalue=reason,
-                                                   traceback=[f"{NOT_RUN}: {reason}"])]
+def _mark_not_run(nb: NotebookNode, reason: str, from_index: int = 0) -> None:
+    """Graded cells from `from_index` on get an error, so nbgrader scores them 0 (a cell that
+    never ran has no output, which would mean full marks). The cell that was running when the
+    kernel died keeps what it printed and gets the error after it."""
+    error = nbformat.v4.new_output("error", ename=NOT_RUN, evalue=reason, traceback=[f"{NOT_RUN}: {reason}"])
+    for index, cell in enumerate(nb.cells):
+        if index < from_index or cell.cell_type != "code" or not nbgrader_utils.is_grade(cell):
+            continue
+        if index == from_index:
+            cell.outputs = list(cell.get("outputs", [])) + [error]
+        else:
+            cell.outputs = [error]
+
+
+def _status_of(nb: NotebookNode, settings: Settings) -> tuple[str, str]:
+    """A finished run's status, from the errors in its cells."""
+    names = {o.get("ename") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])}
+    if "CellTimeoutError" in names:
+        return "timeout", f"a cell ran longer than {settings.timeout} s and was interrupted"
+    if "MemoryError" in names:
+        return "memory", f"a cell hit the memory limit of {settings.memory_limit_mb} MB"
+    return "ok", ""
 
 
 def execute(path: str, settings_dict: dict) -> dict:
-    """Execute the sanitized notebook at `path` in its folder; return an Outcome as a dict."""
+    """Execute the sanitized notebook at `path` in its folder; return an Outcome as a dict.
+
+    Whatever the submission does, an Outcome comes back: with the executed notebook
+    (cells that never ran marked as errors) when the notebook ran at all, or with
+    notebook_json None when no kernel could be made ready for it, so that nbgrader
+    reports the submission as failed instead of recording zeros.
+    """
     settings = Settings(**settings_dict)
     nb = nbformat.read(path, as_version=4)
     cwd = os.path.dirname(os.path.abspath(path))
-    km = _supply.take()
     outcome = Outcome(None, "ok")
+    km: AsyncKernelManager | None = None
+    executor: LimitedExecute | None = None
     try:
+        km = _supply.take()
         outcome.seconds_kernel_ready = _prepare_kernel(km, cwd, settings.memory_limit_mb)
+    except Exception as error:  # noqa: BLE001
+        outcome.status, outcome.message = "error", f"no kernel for this submission: {type(error).__name__}: {error}"
+        _shut_down(km, None)
+        return _finish(outcome)
+    try:
         executor = LimitedExecute(timeout=settings.timeout, interrupt_on_timeout=settings.interrupt_on_timeout,
                                   raise_on_iopub_timeout=settings.raise_on_iopub_timeout,
                                   extra_arguments=settings.extra_arguments, allow_errors=True)
@@ -178,34 +227,43 @@ def execute(path: str, settings_dict: dict) -> dict:
         started = time.perf_counter()
         try:
             executor.preprocess(nb, {"metadata": {"path": cwd}}, km=km)
-        except DeadKernelError as error:
-            nb = executor.nb
-            outcome.status = "wall time" if expired.is_set() else "kernel died"
-            outcome.message = (f"stopped after {settings.wall_time:g} s of wall time" if expired.is_set()
-                               else f"the kernel died ({error})".strip())
-            _mark_not_run(nb, outcome.message)
+            outcome.status, outcome.message = _status_of(nb, settings)
+        except Exception as error:  # noqa: BLE001  (whatever a submission does, the batch goes on)
+            nb = executor.nb if executor.nb is not None else nb
+            if expired.is_set():
+                outcome.status, outcome.message = "wall time", f"stopped after {settings.wall_time:g} s of wall time"
+            elif isinstance(error, DeadKernelError):
+                outcome.status, outcome.message = "kernel died", f"the kernel died ({error})".replace(" ()", "")
+            else:
+                outcome.status, outcome.message = "error", f"{type(error).__name__}: {error}"
+            _mark_not_run(nb, outcome.message, executor.running_cell_index or 0)
         finally:
             deadline.cancel()
             outcome.seconds_executing = time.perf_counter() - started
-        if outcome.status == "ok" and any(
-                o.get("ename") == "CellTimeoutError" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])):
-            outcome.status, outcome.message = "timeout", f"a cell ran longer than {settings.timeout} s and was interrupted"
-        if outcome.status == "ok" and any(o.get("ename") == "MemoryError" for c in nb.cells
-                                          if c.cell_type == "code" for o in c.get("outputs", [])):
-            outcome.status, outcome.message = "memory", f"a cell hit the memory limit of {settings.memory_limit_mb} MB"
         outcome.notebook_json = nbformat.writes(nb)
-    except Exception as error:  # noqa: BLE001  (whatever a submission does, the batch goes on)
+    except Exception as error:  # noqa: BLE001
         outcome.status, outcome.message = "error", f"{type(error).__name__}: {error}"
-        try:
-            _mark_not_run(nb, outcome.message)
-            outcome.notebook_json = nbformat.writes(nb)
-        except Exception:  # noqa: BLE001
-            outcome.notebook_json = None
+        outcome.notebook_json = None
     finally:
+        _shut_down(km, executor)
+    return _finish(outcome)
+
+
+def _shut_down(km: AsyncKernelManager | None, executor: LimitedExecute | None) -> None:
+    """Stop the kernel and every channel and socket of it, so a long batch leaks nothing per submission."""
+    if executor is not None and getattr(executor, "kc", None) is not None:
         try:
+            executor.kc.stop_channels()
+        except Exception:  # noqa: BLE001
+            pass
+    if km is not None:
+        try:  # also closes the manager's sockets and destroys its zmq context
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001  (already dead)
             pass
-        outcome.worker_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        outcome.kernels_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _finish(outcome: Outcome) -> dict:
+    outcome.worker_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    outcome.kernels_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return outcome.as_dict()
