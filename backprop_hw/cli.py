@@ -63,8 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         problems = {s: o for (s, _), o in autograde_module.OUTCOMES.items() if o["status"] != "ok"}
         for student, outcome in sorted(problems.items()):
             print(f"{student}: {outcome['status']}: {outcome['message']}", file=sys.stderr)
-        graded = len(converter.state)
-        print(f"{graded} submissions graded in {args.course}; see autograded/ and the gradebook", file=sys.stderr)
+        print(f"{len(converter.graded_now)} submissions graded in {args.course} in this run "
+              f"(others unchanged since graded); see autograded/ and the gradebook", file=sys.stderr)
+        if converter.failed_any:
+            print("some submissions could not be graded: see the errors above", file=sys.stderr)
+            return 1  # as nbgrader autograde does
         return 0
     if args.command == "report":
         from backprop_hw.harness import report as report_module

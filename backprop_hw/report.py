@@ -48,6 +48,7 @@ def failure_messages(autograded_notebook: Path) -> dict[str, str]:
                 failures[meta["grade_id"]] = message.splitlines()[0] if message else output.ename
                 break
             if output.output_type == "stream" and output.name == "stderr":
-                failures[meta["grade_id"]] = "wrote to stderr: " + output.text.strip().splitlines()[0][:200]
+                first_line = (output.text.strip().splitlines() or ["(blank)"])[0]
+                failures[meta["grade_id"]] = "wrote to stderr: " + first_line[:200]
                 break
     return failures

@@ -10,7 +10,7 @@ import sys
 import nbformat
 import pytest
 
-from backprop_hw import notebooks, paths
+from backprop_hw import notebooks, paths, report
 from backprop_hw.course import Course
 from backprop_hw.grading import autograde, grade
 from backprop_hw.harness import catalogue
@@ -97,6 +97,31 @@ def test_a_second_run_resumes_without_regrading(parallel_course):
     changed.write_text(changed.read_text().replace(":", ":", 1) + " ")  # the submission changed: grade it again
     autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=again.append)
     assert again == ["einsum"]
+    shutil.rmtree(parallel_course.root / "autograded" / "cost-array")  # its result is gone: grade it again
+    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=again.append)
+    assert again == ["einsum", "cost-array"]
+
+
+def test_autograde_command_fails_like_nbgrader_when_a_submission_cannot_be_graded(parallel_course):
+    broken = parallel_course.root / "submitted" / "broken-json" / paths.ASSIGNMENT
+    broken.mkdir(parents=True)
+    (broken / paths.NOTEBOOK).write_text('{"cells": [')
+    reference = parallel_course.root / "submitted" / "reference" / paths.ASSIGNMENT
+    old_metadata = notebooks.read(reference / paths.NOTEBOOK)  # nbgrader alone stops the whole run at this one
+    for cell in old_metadata.cells:
+        if "nbgrader" in cell.metadata:
+            cell.metadata.nbgrader.schema_version = 1
+    shutil.copytree(reference, parallel_course.root / "submitted" / "old-metadata" / paths.ASSIGNMENT)
+    nbformat.write(old_metadata, str(parallel_course.root / "submitted" / "old-metadata" / paths.ASSIGNMENT / paths.NOTEBOOK))
+    shutil.copytree(reference, parallel_course.root / "submitted" / "zz-after-them" / paths.ASSIGNMENT)
+    done = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "autograde", paths.ASSIGNMENT,
+                           "--course", str(parallel_course.root)], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "could not be graded" in done.stderr and "broken-json" in done.stderr
+    assert "old-metadata: the notebook's nbgrader metadata has another schema version" in done.stderr
+    assert "1 submissions graded" in done.stderr  # zz-after-them; the others were graded before and have not changed
+    assert _rows(parallel_course, "zz-after-them")["score"] == 100
+    assert _rows(parallel_course, "reference")["score"] == 100
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +134,11 @@ def loose_files(harness, tmp_path_factory):
         shutil.copy(source, folder / f"{student} (copy {index}).ipynb")
     (folder / "empty.ipynb").write_text("")
     (folder / "broken.ipynb").write_text('{"cells": [')
+    old = notebooks.read(folder / f"{chosen[0]} (copy 0).ipynb")
+    for cell in old.cells:
+        if "nbgrader" in cell.metadata:
+            cell.metadata.nbgrader.schema_version = 2
+    nbformat.write(old, str(folder / "old-nbgrader.ipynb"))
     return folder, chosen
 
 
@@ -118,6 +148,7 @@ def test_grade_gives_nbgraders_scores_and_flags_bad_files(harness, loose_files):
     by_name = {r.file.split("/")[-1]: r for r in results}
     assert by_name["empty.ipynb"].status == "unreadable" and "empty" in by_name["empty.ipynb"].message
     assert by_name["broken.ipynb"].status == "unreadable" and "not a Jupyter notebook" in by_name["broken.ipynb"].message
+    assert by_name["old-nbgrader.ipynb"].status == "unreadable" and "schema version 2" in by_name["old-nbgrader.ipynb"].message
     for index, student in enumerate(chosen):
         result = by_name[f"{student} (copy {index}).ipynb"]
         assert result.graded
@@ -189,3 +220,40 @@ def test_hostile_submissions_get_a_status_and_the_others_are_graded(hostile_resu
     memory = hostile_results["allocates-10-GB"]
     # the allocation fails with MemoryError after tanh_derivative is defined: the code still earns its points
     assert memory.status == "memory" and memory.score == 100
+
+
+def test_failure_message_of_a_blank_stderr_line(tmp_path):
+    """A test cell that wrote only whitespace to stderr still gets a message (and no crash)."""
+    cell = nbformat.v4.new_code_cell("import sys; sys.stderr.write('  \\n')")
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": "test_x", "points": 1, "solution": False,
+                                 "locked": True, "schema_version": 3}
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="  \n")]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), str(tmp_path / "n.ipynb"))
+    assert report.failure_messages(tmp_path / "n.ipynb") == {"test_x": "wrote to stderr: (blank)"}
+
+
+def test_grade_cache_depends_on_limits_given_on_the_command_line():
+    """Results graded with other limits (e.g. a shorter timeout) are not reused."""
+    assert grade.cache_dir(paths.ASSIGNMENT) != grade.cache_dir(paths.ASSIGNMENT, ["--Execute.timeout=4"])
+    assert grade.cache_dir(paths.ASSIGNMENT) == grade.cache_dir(paths.ASSIGNMENT, [])
+
+
+def test_forked_kernels_share_nothing_between_submissions(tmp_path):
+    """Kernels forked from one server, one after another in one worker: what the first submission
+    does to NumPy, the environment or its folder never reaches the next one."""
+    source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
+    reference = notebooks.reference_submission(source, release)
+    tampering = ("import os\nnp.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+                 "os.environ['PLANTED'] = '1'\n")
+    first = notebooks.with_change(reference, "sigmoid", "return 1 / (1 + np.exp(-z))",
+                                  "return 1 / (1 + np.exp(-z))\n\n" + tampering)
+    second = notebooks.with_change(reference, "sigmoid", "return 1 / (1 + np.exp(-z))",
+                                   "assert 'PLANTED' not in __import__('os').environ\n    return 1 / (1 + np.exp(z))")
+    nbformat.write(first, str(tmp_path / "a-tampers.ipynb"))
+    nbformat.write(second, str(tmp_path / "b-wrong.ipynb"))
+    results = grade.grade([tmp_path / "a-tampers.ipynb", tmp_path / "b-wrong.ipynb"], jobs=1, use_cache=False,
+                          progress=False)
+    wrong = results[1]
+    assert wrong.status == "graded"
+    assert {c.grade_id for c in wrong.cells if not c.passed} == {"test_sigmoid"}
+    assert "check σ(z)" in wrong.cells[0].message  # the sign error, not the planted variable

@@ -25,12 +25,14 @@ import os
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import BaseConverter, NbGraderException
+from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
 from traitlets import Float, Instance, Integer, default
@@ -81,7 +83,8 @@ class ParallelAutograde(Autograde):
         super().__init__(*args, **kwargs)
         self.phase = "prefetch"
         self.prefetched: set[tuple[str, str]] = set()
-        self.failed: dict[str, str] = {}
+        self.failed_any = False  # nbgrader could not grade some submission
+        self.graded_now: list[str] = []  # students graded in this run, in order
         self.on_graded = on_graded or (lambda student: None)
         self.state_file = Path(self.coursedir.root) / ".backprop-hw" / f"autograde-{self.coursedir.assignment_id}.json"
         self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
@@ -104,6 +107,7 @@ class ParallelAutograde(Autograde):
                 try:
                     self.convert_notebooks()
                 except NbGraderException as error:  # nbgrader goes on past a failed submission, then raises
+                    self.failed_any = True
                     self.log.error("%s", error)
         finally:
             os.chdir(here)
@@ -119,7 +123,8 @@ class ParallelAutograde(Autograde):
         if self.phase == "finish":
             return any(s == student_id for s, _ in self.prefetched)
         done = self.state.get(student_id)
-        if not self.rerun_all and done == self.fingerprint(assignment_id, student_id):
+        autograded = Path(self._format_dest(assignment_id, student_id))
+        if not self.rerun_all and done == self.fingerprint(assignment_id, student_id) and autograded.is_dir():
             self.log.info("Skipping %s: graded before and unchanged", student_id)
             return False
         forced, self.force = self.force, True  # an unfinished or changed submission is graded afresh
@@ -146,7 +151,8 @@ class ParallelAutograde(Autograde):
         if self.phase == "prefetch":
             self._sanitizing = True
             self._init_preprocessors()
-            BaseConverter.convert_single_notebook(self, notebook_filename)
+            with _one_submission_fails_alone(student):
+                BaseConverter.convert_single_notebook(self, notebook_filename)
             _PENDING[(student, notebook)] = self.pool.submit(worker.execute, built, self.settings)
             self.prefetched.add((student, notebook))
             self._time(student, "preprocessing", time.perf_counter() - started)
@@ -154,7 +160,7 @@ class ParallelAutograde(Autograde):
         self._sanitizing = False
         self._init_preprocessors()
         try:
-            with nbgrader_utils.setenv(NBGRADER_EXECUTION="autograde"):
+            with nbgrader_utils.setenv(NBGRADER_EXECUTION="autograde"), _one_submission_fails_alone(student):
                 BaseConverter.convert_single_notebook(self, built)
         finally:
             self._sanitizing = True
@@ -170,6 +176,7 @@ class ParallelAutograde(Autograde):
             self.state[student_id] = self.fingerprint(assignment_id, student_id)
             self.state_file.parent.mkdir(exist_ok=True)
             self.state_file.write_text(json.dumps(self.state, indent=1))
+            self.graded_now.append(student_id)
             self.on_graded(student_id)
 
     def run_pre_convert_hook(self):
@@ -183,6 +190,17 @@ class ParallelAutograde(Autograde):
     def _time(self, student: str, what: str, seconds: float) -> None:
         self.timings.setdefault(student, {}).setdefault(what, 0.0)
         self.timings[student][what] += seconds
+
+
+@contextmanager
+def _one_submission_fails_alone(student: str):
+    """nbgrader stops the whole run at the first notebook with cell metadata of another schema
+    version; make that an error of this submission alone, so the others are still graded."""
+    try:
+        yield
+    except (SchemaTooOldError, SchemaTooNewError) as error:
+        raise RuntimeError(f"{student}: the notebook's nbgrader metadata has another schema version than "
+                           f"this nbgrader's ({type(error).__name__}); `nbgrader update` converts an older file") from None
 
 
 class ParallelAutogradeApp(AutogradeApp):

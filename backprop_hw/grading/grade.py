@@ -65,21 +65,25 @@ def find_notebooks(targets: list[Path]) -> list[Path]:
     return found
 
 
-def grader_fingerprint(assignment: str) -> str:
-    """Changes whenever anything that decides a grade changes: source, checks, config, nbgrader."""
+def grader_fingerprint(assignment: str, extra_args: list[str] | None = None) -> str:
+    """Changes whenever anything that decides a grade changes: source, checks, the grading
+    code, config and its overrides on the command line, nbgrader."""
     import nbgrader
 
     digest = hashlib.sha256(nbgrader.__version__.encode())
-    files = sorted((paths.SOURCE_DIR / assignment).rglob("*")) + sorted((paths.REPO_ROOT / "backprop_hw" / "checks").glob("*.py"))
+    digest.update(json.dumps(extra_args or []).encode())
+    package = paths.REPO_ROOT / "backprop_hw"
+    files = (sorted((paths.SOURCE_DIR / assignment).rglob("*")) + sorted((package / "checks").glob("*.py"))
+             + sorted((package / "grading").glob("*.py")))
     for file in files + [paths.COURSE_CONFIG]:
         if file.is_file() and "__pycache__" not in file.parts:
             digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def cache_dir(assignment: str) -> Path:
+def cache_dir(assignment: str, extra_args: list[str] | None = None) -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "backprop-hw" / "grade" / grader_fingerprint(assignment)
+    return base / "backprop-hw" / "grade" / grader_fingerprint(assignment, extra_args)
 
 
 def _student_id(index: int, file: Path) -> str:
@@ -97,6 +101,16 @@ def _unreadable_reason(data: bytes) -> str | None:
         return f"not a Jupyter notebook: {str(error).splitlines()[0][:120]}"
     if not any(c.cell_type == "code" for c in nb.cells):
         return "the notebook has no code cells"
+    # nbgrader refuses cell metadata of any other schema version than its own, and stops with a
+    # traceback; say so here instead ("nbgrader update" converts older files)
+    from nbgrader.nbgraderformat import SCHEMA_VERSION
+
+    versions = {c.get("metadata", {}).get("nbgrader", {}).get("schema_version", 0) for c in nb.cells
+                if "nbgrader" in c.get("metadata", {})}
+    foreign = sorted(str(v) for v in versions - {SCHEMA_VERSION})
+    if foreign:
+        return (f"nbgrader metadata of schema version {', '.join(foreign)}, but this course's nbgrader reads "
+                f"version {SCHEMA_VERSION} (`nbgrader update FILE` converts an older file)")
     return None
 
 
@@ -104,7 +118,7 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
           progress: bool = True, extra_args: list[str] | None = None) -> list[FileResult]:
     """Grade every file; `extra_args` are nbgrader-style config overrides such as --Execute.timeout=5."""
     results: dict[Path, FileResult] = {}
-    cache = cache_dir(assignment)
+    cache = cache_dir(assignment, extra_args)
     pending: dict[str, tuple[Path, str]] = {}  # student id -> (file, content hash)
     for index, file in enumerate(files):
         try:

@@ -83,6 +83,17 @@ class HarnessResult:
         return table
 
 
+class HarnessError(RuntimeError):
+    """The harness itself went wrong: its verdicts would mean nothing."""
+
+
+def _was_graded(course: Course | None, student: str, scores: dict[str, dict[str, float]]) -> bool:
+    """The gradebook has scores for the submission and its autograded notebook exists."""
+    if course is None or not any(score is not None for score in scores.get(student, {}).values()):
+        return False
+    return (course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK).is_file()
+
+
 def share_out(samples: list[Sample], ways: int = 2) -> list[list[Sample]]:
     """Split samples into `ways` groups of about equal grading time (heaviest first, to the lightest group)."""
     groups: list[list[Sample]] = [[] for _ in range(ways)]
@@ -123,6 +134,10 @@ def analyse(work_dir: Path, say=print) -> HarnessResult:
         scores.update(course_scores)
         penalties.update(course.late_penalties())
         course_of.update({student: course for student in course_scores})
+    ungraded = [sample.student_id for sample in list(catalogue.ALL) + mutant_samples
+                if not _was_graded(course_of.get(sample.student_id), sample.student_id, scores)]
+    if ungraded:  # a submission nbgrader never graded proves nothing: say so instead of counting its cells as lost
+        raise HarnessError(f"nbgrader did not grade {len(ungraded)} harness submissions: {', '.join(sorted(ungraded))}")
     result = HarnessResult(
         cells=notebooks.graded_cells(source),
         cell_functions=notebooks.cell_functions(source),
