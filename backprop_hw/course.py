@@ -34,13 +34,18 @@ class Course:
         for assignment in assignments:
             shutil.copytree(paths.SOURCE_DIR / assignment, root / "source" / assignment,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        cls.write_config(root)
+        return cls(root)
+
+    @staticmethod
+    def write_config(root: Path) -> None:
+        """The course's nbgrader_config.py: the repository's configuration, rooted at root."""
         (root / "nbgrader_config.py").write_text(
             "# The repository's configuration, with this folder as the course root.\n"
             "c = get_config()  # noqa: F821\n"
             f"load_subconfig({str(paths.COURSE_CONFIG)!r})  # noqa: F821\n"
-            f"c.CourseDirectory.root = {str(root)!r}\n"
+            f"c.CourseDirectory.root = {str(Path(root).resolve())!r}\n"
         )
-        return cls(root)
 
     def nbgrader(self, *args: str) -> str:
         """Run one nbgrader command in the course root; its log goes to nbgrader.log."""

@@ -19,6 +19,7 @@ memory per worker at most 300 MB.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -90,6 +91,8 @@ def main() -> None:
         seconds_parallel = time.perf_counter() - started
         outcomes = dict(autograde.OUTCOMES)
 
+        # a first run: no scratch course kept from before (it costs one `nbgrader generate_assignment`)
+        os.environ["XDG_CACHE_HOME"] = str(scratch / "cache")
         started = time.perf_counter()
         results = grade.grade(grade.find_notebooks([loose]), jobs=args.jobs, use_cache=False, progress=False)
         seconds_grade = time.perf_counter() - started
@@ -107,7 +110,7 @@ def main() -> None:
     print(f"{total} submissions ({len(samples) - 2} correct or mistaken, 3 broken), {args.jobs} workers")
     print(line("nbgrader autograde (sequential)", seconds_nbgrader))
     print(line(f"backprop-hw autograde --jobs {args.jobs}", seconds_parallel))
-    print(line(f"backprop-hw grade --jobs {args.jobs}", seconds_grade))
+    print(line(f"backprop-hw grade --jobs {args.jobs} (first run)", seconds_grade))
     print(f"  same scores as nbgrader: autograde {same_parallel}, grade {same_grade}")
     for student, cells in sorted(scores_nbgrader.items()):
         mine = by_student.get(student)

@@ -257,3 +257,41 @@ def test_forked_kernels_share_nothing_between_submissions(tmp_path):
     assert wrong.status == "graded"
     assert {c.grade_id for c in wrong.cells if not c.passed} == {"test_sigmoid"}
     assert "check σ(z)" in wrong.cells[0].message  # the sign error, not the planted variable
+
+
+def test_faster_metadata_validation_accepts_and_rejects_what_nbgrader_does():
+    """speedups' cell-metadata validation (schema checked once) gives nbgrader's verdicts and errors."""
+    import copy
+
+    import jsonschema
+    from nbgrader.nbgraderformat import MetadataValidator
+    from nbgrader.nbgraderformat import common
+
+    from backprop_hw.grading import speedups
+
+    validator = MetadataValidator()
+    cells = [c for c in notebooks.read(paths.source_notebook()).cells if "nbgrader" in c.metadata]
+    broken = []
+    for change in ({"points": "ten"}, {"grade_id": 7}, {"grade": "yes"}, {"unknown_key": 1}):
+        cell = copy.deepcopy(cells[3])
+        cell.metadata.nbgrader.update(change)
+        broken.append(cell)
+    original = speedups.NBGRADER_VALIDATE_CELL
+    assert original is not speedups._validate_cell
+
+    def verdict(cell):
+        try:
+            common.BaseMetadataValidator.validate_cell(validator, cell)
+            return "ok"
+        except jsonschema.ValidationError as error:
+            return f"invalid: {error.message}"
+
+    common.BaseMetadataValidator.validate_cell = original
+    before = [verdict(c) for c in cells + broken]
+    try:
+        speedups.apply()
+        after = [verdict(c) for c in cells + broken]
+    finally:
+        speedups.apply()
+    assert after == before
+    assert before[:len(cells)] == ["ok"] * len(cells) and all(v.startswith("invalid") for v in before[len(cells):3 + len(cells)])

@@ -35,10 +35,10 @@ from nbgrader.converters.base import BaseConverter, NbGraderException
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
-from traitlets import Float, Instance, Integer, default
+from traitlets import Bool, Float, Instance, Integer, default
 from traitlets.config import Configurable
 
-from backprop_hw.grading import worker
+from backprop_hw.grading import speedups, worker
 
 
 class GradingLimits(Configurable):
@@ -48,6 +48,9 @@ class GradingLimits(Configurable):
     wall_time = Float(300.0, help="Seconds one submission may run in all before its kernel is killed.").tag(config=True)
     memory_limit_mb = Integer(2048, help="Address-space limit of each kernel, in MB.").tag(config=True)
     output_limit_kb = Integer(1024, help="Output kept per cell while it runs, in KB; the rest is cut off.").tag(config=True)
+    fork_kernels = Bool(True, help="Fork each kernel from a process that has imported ipykernel, NumPy and "
+                                   "matplotlib already (a fresh process all the same, at a fraction of the "
+                                   "start-up cost); False starts each one with `python -m ipykernel_launcher`.").tag(config=True)
 
 
 # Executions in flight, by (student, notebook): filled by pass 1, read by PooledExecute in pass 2.
@@ -216,6 +219,7 @@ class ParallelAutogradeApp(AutogradeApp):
         from nbgrader.apps.baseapp import NbGrader
 
         NbGrader.start(self)
+        speedups.apply()
         if len(self.extra_args) != 1:
             self.fail("Give exactly one assignment id")
         self.coursedir.assignment_id = self.extra_args[0]
@@ -226,7 +230,7 @@ class ParallelAutogradeApp(AutogradeApp):
             timeout=execute.timeout, interrupt_on_timeout=execute.interrupt_on_timeout,
             raise_on_iopub_timeout=execute.raise_on_iopub_timeout,
             wall_time=limits.wall_time, memory_limit_mb=limits.memory_limit_mb,
-            output_limit_kb=limits.output_limit_kb,
+            output_limit_kb=limits.output_limit_kb, fork_kernels=limits.fork_kernels,
         ).__dict__
         progress = self.progress_factory(self.count_submissions())
         OUTCOMES.clear()

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -86,6 +87,25 @@ def cache_dir(assignment: str, extra_args: list[str] | None = None) -> Path:
     return base / "backprop-hw" / "grade" / grader_fingerprint(assignment, extra_args)
 
 
+def scratch_course(root: Path, assignment: str, cache: Path) -> Course:
+    """A course at root with the assignment generated and an empty gradebook: a copy of one made
+    by `nbgrader generate_assignment` before, for this very grader (the cache folder's name is
+    its fingerprint), else made now and kept for next time."""
+    template = cache / "course-template"
+    if not (template / "release" / assignment / paths.NOTEBOOK).is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache, prefix="building-") as building:
+            course = Course.create(Path(building) / "course", assignments=(assignment,))
+            course.generate_assignment(assignment)
+            try:
+                os.replace(course.root, template)  # atomic: a run beside this one sees all of it or none
+            except OSError:
+                pass  # another run put its template there first
+    shutil.copytree(template, root, ignore=shutil.ignore_patterns("nbgrader.log"))
+    Course.write_config(root)
+    return Course(root)
+
+
 def _student_id(index: int, file: Path) -> str:
     return f"s{index:04d}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", file.stem).strip("-")[:40] or "notebook")
 
@@ -141,8 +161,7 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
 
     if pending:
         with tempfile.TemporaryDirectory(prefix="backprop-grade-") as scratch:
-            course = Course.create(Path(scratch) / "course", assignments=(assignment,))
-            course.generate_assignment(assignment)
+            course = scratch_course(Path(scratch) / "course", assignment, cache)
             for student, (file, _) in pending.items():
                 folder = course.root / "submitted" / student / assignment
                 folder.mkdir(parents=True)
