@@ -5,8 +5,10 @@ submitted/, autograded/ and feedback/ live beside this file.
 """
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, GetGrades,
+                                    OverwriteCells, OverwriteKernelspec)
 
+from backprop_hw.grading.repair import RepairMetadata
 from backprop_hw.nbgrader_plugins import HideHiddenTestTracebacks, LatePenaltyPerDay
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
@@ -22,6 +24,20 @@ c.Execute.timeout = 30
 # A runaway print loop must not make the autograded notebook or the feedback huge.
 c.LimitOutput.max_lines = 300
 c.LimitOutput.max_traceback = 60
+
+# Before autograding, nbgrader metadata that an editor stripped or a student
+# damaged (a test cell deleted, moved, copied, its grade_id edited) is restored by
+# matching cells to release/ (backprop_hw/grading/repair.py), and the repair is
+# logged; nbgrader alone would score such cells 0, or stop the whole run at a
+# copied test cell. Then nbgrader's own sanitizing, unchanged.
+c.Autograde.sanitize_preprocessors = [
+    RepairMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
 
 # What students see where the solution was.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -63,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         problems = {s: o for (s, _), o in autograde_module.OUTCOMES.items() if o["status"] != "ok"}
         for student, outcome in sorted(problems.items()):
             print(f"{student}: {outcome['status']}: {outcome['message']}", file=sys.stderr)
+        from backprop_hw.grading import repair
+
+        for (student, _), notes in sorted(repair.REPAIRS.items()):
+            print(f"{student}: repaired nbgrader metadata: {'; '.join(notes)}", file=sys.stderr)
+        for student, flags in autograde_module.suspicious_code(args.course, args.assignment).items():
+            print(f"{student}: suspicious code, read the notebook: {'; '.join(flags)}", file=sys.stderr)
         print(f"{len(converter.graded_now)} submissions graded in {args.course} in this run "
               f"(others unchanged since graded); see autograded/ and the gradebook", file=sys.stderr)
         if converter.failed_any:

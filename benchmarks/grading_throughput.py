@@ -104,7 +104,7 @@ def main() -> None:
                          for s, cells in scores_nbgrader.items() if s != not_json)
 
     def line(name: str, seconds: float) -> str:
-        return (f"  {name:32s} {seconds:7.1f} s  {60 * total / seconds:6.1f} submissions/min  "
+        return (f"  {name:44s} {seconds:7.1f} s  {60 * total / seconds:6.1f} submissions/min  "
                 f"{seconds_nbgrader / seconds:4.2f}x nbgrader")
 
     print(f"{total} submissions ({len(samples) - 2} correct or mistaken, 3 broken), {args.jobs} workers")

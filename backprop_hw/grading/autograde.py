@@ -38,7 +38,7 @@ from nbgrader import utils as nbgrader_utils
 from traitlets import Bool, Float, Instance, Integer, default
 from traitlets.config import Configurable
 
-from backprop_hw.grading import speedups, worker
+from backprop_hw.grading import repair, scan, speedups, worker
 
 
 class GradingLimits(Configurable):
@@ -92,6 +92,9 @@ class ParallelAutograde(Autograde):
         self.state_file = Path(self.coursedir.root) / ".backprop-hw" / f"autograde-{self.coursedir.assignment_id}.json"
         self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
         self.autograde_preprocessors = [PooledExecute if p is Execute else p for p in self.autograde_preprocessors]
+        # damaged nbgrader metadata is repaired (and noted) before nbgrader's own sanitizing sees it
+        if repair.RepairMetadata not in self.sanitize_preprocessors:  # the course's config lists it first
+            self.sanitize_preprocessors = [repair.RepairMetadata] + list(self.sanitize_preprocessors)
         self.timings: dict[str, dict[str, float]] = {}
 
     # -- the two passes -------------------------------------------------------------------------
@@ -234,6 +237,7 @@ class ParallelAutogradeApp(AutogradeApp):
         ).__dict__
         progress = self.progress_factory(self.count_submissions())
         OUTCOMES.clear()
+        repair.REPAIRS.clear()
 
         def graded(student: str) -> None:
             progress.update(1)
@@ -259,6 +263,19 @@ class ParallelAutogradeApp(AutogradeApp):
     def count_submissions(self) -> int:
         submitted = Path(self.coursedir.root) / self.coursedir.submitted_directory
         return sum(1 for p in submitted.glob(f"*/{self.coursedir.assignment_id}") if p.is_dir())
+
+
+def suspicious_code(course_root: Path, assignment: str) -> dict[str, list[str]]:
+    """{student: flags} for the submitted notebooks whose code the scan flags (see grading/scan.py)."""
+    found = {}
+    for notebook in sorted((Path(course_root) / "submitted").glob(f"*/{assignment}/*.ipynb")):
+        try:
+            flags = scan.scan(nbformat.read(str(notebook), as_version=4))
+        except Exception:  # noqa: BLE001  (an unreadable file is nbgrader's error to report)
+            continue
+        if flags:
+            found.setdefault(notebook.parent.parent.name, []).extend(flags)
+    return found
 
 
 class _NoProgress:

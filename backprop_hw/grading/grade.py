@@ -24,7 +24,7 @@ import nbformat
 
 from backprop_hw import notebooks, paths, report
 from backprop_hw.course import Course
-from backprop_hw.grading import autograde
+from backprop_hw.grading import autograde, repair, scan
 
 
 @dataclass
@@ -48,6 +48,7 @@ class FileResult:
     max_score: float = 0.0
     cells: list[CellResult] = field(default_factory=list)
     cached: bool = False
+    flags: list[str] = field(default_factory=list)  # metadata repaired before grading; code that tampers
 
     @property
     def graded(self) -> bool:
@@ -184,6 +185,10 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
                     results[file] = FileResult(str(file), "not graded",
                                                "nbgrader could not process it (see the log above)")
             del converter
+    for file, result in results.items():
+        if result.status != "unreadable":
+            result.flags = [f for f in result.flags if f.startswith("repaired: ")] + [
+                f"suspicious: {flag}" for flag in scan.scan(nbformat.reads(file.read_text(encoding="utf-8"), as_version=4))]
     return [results[file] for file in files]
 
 
@@ -194,6 +199,7 @@ def _result_of(course: Course, assignment: str, student: str, file: Path, cells)
     outcome = next((o for (s, _), o in autograde.OUTCOMES.items() if s == student), {})
     status = outcome.get("status", "ok")
     result = FileResult(str(file), "graded" if status == "ok" else status, outcome.get("message", ""))
+    result.flags = [f"repaired: {note}" for (s, _), notes in repair.REPAIRS.items() if s == student for note in notes]
     for cell in cells:
         points = scores.get(cell.grade_id) or 0.0
         message = messages.get(cell.grade_id, "" if points >= cell.points else "cell missing from the submission")
@@ -212,6 +218,7 @@ def table(result: FileResult) -> str:
     head = f"{result.file}: {result.score:g}/{result.max_score:g}" if result.graded else f"{result.file}: NOT GRADED"
     status = result.status if not result.cached else f"{result.status} (cached)"
     lines = [f"{head}   [{status}{': ' + result.message if result.message else ''}]"]
+    lines += [f"  flag: {flag}" for flag in result.flags]
     for cell in result.cells:
         mark = "pass" if cell.passed else "FAIL"
         line = f"  {cell.grade_id:40s} {cell.points:>4g}/{cell.max_points:<4g} {mark}"
@@ -223,10 +230,11 @@ def write_csv(results: list[FileResult], path: Path) -> None:
     grade_ids = next(([c.grade_id for c in r.cells] for r in results if r.cells), [])
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "status", "message", "score", "max_score"] + grade_ids)
+        writer.writerow(["file", "status", "message", "flags", "score", "max_score"] + grade_ids)
         for r in results:
             by_cell = {c.grade_id: c.points for c in r.cells}
-            writer.writerow([r.file, r.status, r.message, r.score, r.max_score] + [by_cell.get(g, "") for g in grade_ids])
+            writer.writerow([r.file, r.status, r.message, "; ".join(r.flags), r.score, r.max_score]
+                            + [by_cell.get(g, "") for g in grade_ids])
 
 
 def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, csv_path: Path | None, use_cache: bool) -> int:

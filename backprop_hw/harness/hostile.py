@@ -1,0 +1,158 @@
+"""Hostile, damaged and foreign-edited submissions, with the outcome each must get.
+
+Each case is a notebook built from the reference (or a known mistake) plus what
+the grading tools must make of it: the score the code deserves, and the flag
+that must name what happened. "given ≤ deserved, or a flag": a case whose
+tampering the in-kernel tests cannot see (NumPy patched, errors hidden, the
+grader detected) must at least be flagged, so an instructor reads it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Callable
+
+import nbformat
+from nbformat import NotebookNode
+
+from backprop_hw import notebooks
+
+SIGMOID = "return 1 / (1 + np.exp(-z))"
+WRONG_SIGMOID = "return 1 / (1 + np.exp(z))"  # costs test_sigmoid, 4 points
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    what: str
+    build: Callable[[NotebookNode], NotebookNode]  # from the reference submission
+    deserved: float  # the score the code deserves
+    flag: str = ""  # a flag that must be raised (substring); "" for none required
+    may_score_above: bool = False  # the tests cannot see it: the flag is the protection
+
+
+def _index(nb: NotebookNode, grade_id: str) -> int:
+    return next(i for i, c in enumerate(nb.cells) if notebooks.nbgrader_meta(c).get("grade_id") == grade_id)
+
+
+def _edit_cell(grade_id: str, edit: Callable[[NotebookNode, int], None]) -> Callable[[NotebookNode], NotebookNode]:
+    def build(reference: NotebookNode) -> NotebookNode:
+        nb = copy.deepcopy(reference)
+        edit(nb, _index(nb, grade_id))
+        return nb
+    return build
+
+
+def _sigmoid(new: str) -> Callable[[NotebookNode], NotebookNode]:
+    return lambda reference: notebooks.with_change(reference, "sigmoid", SIGMOID, new)
+
+
+def _set(cell_field: str, value) -> Callable[[NotebookNode, int], None]:
+    def edit(nb: NotebookNode, index: int) -> None:
+        nb.cells[index][cell_field] = value
+    return edit
+
+
+def _strip_metadata(keep_ids: bool) -> Callable[[NotebookNode], NotebookNode]:
+    def build(reference: NotebookNode) -> NotebookNode:
+        nb = copy.deepcopy(reference)
+        for cell in nb.cells:
+            cell.metadata.pop("nbgrader", None)
+            if not keep_ids:
+                cell.pop("id", None)
+        if not keep_ids:
+            nb.nbformat_minor = 4
+        return nb
+    return build
+
+
+def _as_nbformat_4_0(reference: NotebookNode) -> NotebookNode:
+    nb = copy.deepcopy(reference)
+    for cell in nb.cells:
+        cell.pop("id", None)
+    nb.nbformat_minor = 0
+    return nb
+
+
+def _foreign_front_end(reference: NotebookNode) -> NotebookNode:
+    """What VS Code and Colab add: their own notebook and cell metadata, ids in cell metadata."""
+    nb = copy.deepcopy(reference)
+    nb.metadata["colab"] = {"provenance": [], "name": "backprop.ipynb"}
+    nb.metadata["vscode"] = {"interpreter": {"hash": "0" * 64}}
+    for number, cell in enumerate(nb.cells):
+        cell.metadata["id"] = f"colab{number:04d}"
+        if cell.cell_type == "code":
+            cell.metadata["vscode"] = {"languageId": "python"}
+            cell.execution_count = None
+            cell.outputs = []
+    return nb
+
+
+def _moved_up(reference: NotebookNode) -> NotebookNode:
+    nb = copy.deepcopy(reference)
+    cell = nb.cells.pop(_index(nb, "test_predict"))
+    nb.cells.insert(2, cell)
+    return nb
+
+
+def _duplicated(reference: NotebookNode) -> NotebookNode:
+    nb = copy.deepcopy(reference)
+    index = _index(nb, "test_sigmoid")
+    twin = copy.deepcopy(nb.cells[index])
+    twin.id = "a-copy-of-the-test"
+    nb.cells.insert(index + 1, twin)
+    return nb
+
+
+def _turned_markdown(nb: NotebookNode, index: int) -> None:
+    cell = nb.cells[index]
+    nb.cells[index] = nbformat.v4.new_markdown_cell(cell.source, metadata=cell.metadata, id=cell.id)
+
+
+CASES: list[Case] = [
+    Case("test-cell-pass", "a test cell edited to `pass`", _edit_cell("test_sigmoid", _set("source", "pass")), 100),
+    Case("wrong-and-test-pass", "a wrong sigmoid, and its test cell edited to `pass`",
+         lambda r: _edit_cell("test_sigmoid", _set("source", "pass"))(_sigmoid(WRONG_SIGMOID)(r)), 96),
+    Case("test-cell-deleted", "a test cell deleted", _edit_cell("test_sigmoid", lambda nb, i: nb.cells.pop(i)), 100,
+         flag="repaired: test cell test_sigmoid was missing"),
+    Case("test-cell-moved", "a test cell moved above the code it tests", _moved_up, 100,
+         flag="repaired: test cell test_predict was moved"),
+    Case("test-cell-duplicated", "a test cell copied, grade_id and all", _duplicated, 100,
+         flag="repaired: a second copy of cell test_sigmoid"),
+    Case("points-changed", "a test cell's points set to 1000",
+         _edit_cell("test_sigmoid", lambda nb, i: nb.cells[i].metadata.nbgrader.update(points=1000)), 100),
+    Case("grade-id-changed", "a test cell's grade_id edited",
+         _edit_cell("test_sigmoid", lambda nb, i: nb.cells[i].metadata.nbgrader.update(grade_id="test_mine")), 100,
+         flag="repaired: grade_id 'test_mine' is not in the release"),
+    Case("test-cell-markdown", "a test cell turned into markdown", _edit_cell("test_sigmoid", _turned_markdown), 100),
+    Case("metadata-stripped", "nbgrader metadata stripped from every cell (cell ids kept)", _strip_metadata(True), 100,
+         flag="repaired: restored the metadata of test_sigmoid (cell id)"),
+    Case("metadata-and-ids-stripped", "nbgrader metadata and cell ids stripped (nbformat 4.4)", _strip_metadata(False),
+         100, flag="repaired: restored the metadata of sigmoid (defines sigmoid)"),
+    Case("nbformat-4.0", "saved as nbformat 4.0 (no cell ids)", _as_nbformat_4_0, 100),
+    Case("foreign-front-end", "saved by VS Code or Colab (their metadata, outputs cleared)", _foreign_front_end, 100),
+    Case("another-assignment", "a notebook of another assignment",
+         lambda r: nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hello')")]), 0,
+         flag="repaired: found none of the release's graded cells"),
+    Case("numpy-patched", "a wrong sigmoid, and np.allclose, np.isclose, np.testing patched to agree",
+         _sigmoid(WRONG_SIGMOID + "\n\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, *r, **k: "
+                  "np.ones(np.broadcast(a, b).shape, bool)\nnp.testing.assert_allclose = lambda *a, **k: None"),
+         96, flag="suspicious: changes numpy.allclose", may_score_above=True),
+    Case("errors-hidden", "a wrong sigmoid, and IPython told to swallow AssertionError",
+         _sigmoid(WRONG_SIGMOID + "\n\nget_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)"),
+         96, flag="suspicious: overrides error display (set_custom_exc)", may_score_above=True),
+    Case("detects-grader", "right only when NBGRADER_EXECUTION is set",
+         _sigmoid("import os\n    if os.environ.get('NBGRADER_EXECUTION'):\n        " + SIGMOID + "\n    return 0 * z"),
+         96, flag="suspicious: mentions 'NBGRADER_EXECUTION'", may_score_above=True),
+    Case("always-equal", "returns an object equal to everything",
+         _sigmoid("class Anything(float):\n        def __eq__(self, other):\n            return True\n    return Anything(0.5)"),
+         96, flag="suspicious: defines __eq__"),
+    Case("sys-exit", "calls sys.exit() after a right answer", _sigmoid(SIGMOID + "\n\nimport sys\nsys.exit(0)"), 100,
+         flag="suspicious: ends or signals its own process (sys.exit)"),
+    Case("looks-around", "lists the folders above its own", _sigmoid(SIGMOID + "\n\nimport os\nprint(os.listdir('../..'))"),
+         100, flag="suspicious: uses files or the shell (os.listdir)"),
+    Case("imports-the-grader", "imports the answer key from the grader's package",
+         _sigmoid("from backprop_hw.checks.answer_key import sigmoid as key\n    return key(z)"), 96,
+         flag="suspicious: imports the grader's package backprop_hw", may_score_above=True),
+]

@@ -1,0 +1,85 @@
+"""Hostile, damaged and foreign-edited submissions: each ends well, through `backprop-hw grade`
+and through plain `nbgrader autograde` with this course's configuration.
+
+"Ends well": the score the code deserves (metadata repaired, and flagged as repaired),
+or, where the tests in the kernel cannot see the tampering, a flag that names it.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+
+from backprop_hw import notebooks, paths
+from backprop_hw.course import Course
+from backprop_hw.grading import grade, repair, scan
+from backprop_hw.harness import catalogue, hostile
+
+CASES = {case.name: case for case in hostile.CASES}
+
+
+@pytest.fixture(scope="module")
+def built():
+    source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
+    return source, release, notebooks.reference_submission(source, release)
+
+
+@pytest.fixture(scope="module")
+def graded(built, tmp_path_factory):
+    """Every case, plus an honest reference beside them, graded in one `backprop-hw grade` run."""
+    _, _, reference = built
+    folder = tmp_path_factory.mktemp("hostile-cases")
+    for case in hostile.CASES:
+        nbformat.write(case.build(reference), str(folder / f"{case.name}.ipynb"))
+    nbformat.write(reference, str(folder / "honest.ipynb"))
+    results = grade.grade(sorted(folder.glob("*.ipynb")), use_cache=False, progress=False)
+    return {r.file.split("/")[-1].removesuffix(".ipynb"): r for r in results}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_case_gets_what_the_code_deserves_or_a_flag(graded, name):
+    case, result = CASES[name], graded[name]
+    assert result.status == "graded", result.message
+    if case.flag:
+        assert any(case.flag in flag for flag in result.flags), result.flags
+    if not case.may_score_above:
+        assert result.score == case.deserved, [(c.grade_id, c.points, c.message) for c in result.cells if not c.passed]
+
+
+def test_the_honest_submission_beside_them_is_graded_normally(graded):
+    assert graded["honest"].score == 100 and graded["honest"].flags == []
+
+
+def test_repair_leaves_whole_notebooks_untouched(built):
+    """No note, no change: the reference, the untouched release and a mistake keep their cells."""
+    source, release, reference = built
+    for nb in (reference, release, catalogue.ALL[5].notebook(source, release)):
+        before = copy.deepcopy(nb)
+        assert repair.repair(nb, release) == []
+        assert nb == before
+
+
+def test_the_scan_flags_no_honest_submission(built):
+    """No false alarms: the reference, every correct variant and every catalogued mistake pass the scan."""
+    source, release, _ = built
+    flagged = {s.student_id: scan.scan(s.notebook(source, release)) for s in catalogue.ALL}
+    assert {student: flags for student, flags in flagged.items() if flags} == {}
+
+
+def test_plain_nbgrader_autograde_with_the_course_config_repairs_too(built, tmp_path):
+    """`nbgrader autograde` itself, configured by nbgrader_config.py: a copied test cell no longer
+    stops the run, stripped metadata is restored, and the honest submission is graded as always."""
+    _, _, reference = built
+    course = Course.create(tmp_path / "course")
+    course.generate_assignment()
+    chosen = ["test-cell-duplicated", "metadata-stripped", "grade-id-changed", "test-cell-deleted"]
+    course.add_students(chosen + ["honest"])
+    for name in chosen:
+        course.submit(name, CASES[name].build(reference))
+    course.submit("honest", reference)
+    course.autograde()
+    scores = {student: sum(v or 0 for v in cells.values()) for student, cells in course.cell_scores().items()}
+    assert scores == {name: CASES[name].deserved for name in chosen} | {"honest": 100}
+    assert "repaired nbgrader metadata" in course.log_file.read_text()
