@@ -181,6 +181,10 @@ HOSTILE = {
     # the kernel dies while a graded test cell runs: that cell must not keep its points
     "dies-in-a-test-cell": ("relu_derivative", "return (z > 0).astype(float)", "import os\n    os._exit(3)"),
     # 2 MB of print, then a line on stderr, which nbgrader scores as a failure: cutting the print must keep it
+    # stderr past the limit, cleared, then stderr again: the later stderr must survive the cut-off count
+    "stderr-cleared-then-again": ("sigmoid", "return 1 / (1 + np.exp(-z))",
+                                  "import sys\n    from IPython.display import clear_output\n    sys.stderr.write('x' * 2_000_000)\n"
+                                  "    clear_output()\n    sys.stderr.write('late')\n    return 1 / (1 + np.exp(-z))"),
     "floods-then-stderr": ("sigmoid", "return 1 / (1 + np.exp(-z))",
                            "import sys\n    print('x' * 2_000_000)\n    sys.stderr.write('debug')\n    return 1 / (1 + np.exp(-z))"),
 }
@@ -215,6 +219,8 @@ def test_hostile_submissions_get_a_status_and_the_others_are_graded(hostile_resu
     assert earned == {"test_sigmoid", "test_logistic_loss", "test_logistic_backward", "test_sigmoid_derivative",
                       "test_tanh_derivative"}  # the cells before the one running when the kernel died
     assert "NotRun" in next(c.message for c in died.cells if c.grade_id == "test_relu_derivative")
+    cleared = hostile_results["stderr-cleared-then-again"]
+    assert "test_sigmoid" in {c.grade_id for c in cleared.cells if not c.passed}  # as nbgrader: stderr fails it
     flooded = hostile_results["floods-then-stderr"]
     assert {c.grade_id for c in flooded.cells if not c.passed} == {"test_sigmoid"}
     memory = hostile_results["allocates-10-GB"]
@@ -295,3 +301,42 @@ def test_faster_metadata_validation_accepts_and_rejects_what_nbgrader_does():
         speedups.apply()
     assert after == before
     assert before[:len(cells)] == ["ok"] * len(cells) and all(v.startswith("invalid") for v in before[len(cells):3 + len(cells)])
+
+
+def test_signalling_an_ended_forked_kernel_is_harmless():
+    """jupyter_client interrupts a kernel before killing it, also one that has died: no error."""
+    from backprop_hw.grading import forkserver
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    process = forkserver.ForkedProcess(ended.pid)
+    process.send_signal(2)
+    process.kill()
+    assert process.poll() is not None
+
+
+def test_forked_kernels_end_with_their_server():
+    """If the grading process goes away, its fork server and every kernel it forked go too."""
+    import time
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    from backprop_hw.grading import forkserver
+
+    server = forkserver.ForkServer()
+    km = AsyncKernelManager(kernel_name="python3")
+    km.kernel_id = str(uuid.uuid4())
+    km.provisioner = forkserver.ForkedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+    km.provisioner.server = server
+    run_sync(km.start_kernel)(stderr=subprocess.DEVNULL)
+    pid = km.provisioner.pid
+    assert forkserver.ForkedProcess(pid).poll() is None  # a kernel, forked and running
+    server.process.stdin.close()  # as when the worker dies
+    server.process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while forkserver.ForkedProcess(pid).poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert forkserver.ForkedProcess(pid).poll() is not None
+    run_sync(km.shutdown_kernel)(now=True)  # a manager whose kernel died shuts down without an error

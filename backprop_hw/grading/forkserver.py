@@ -58,17 +58,32 @@ def serve() -> None:
 
     signal.signal(signal.SIGCHLD, reap)
     requests, answers = sys.stdin, sys.stdout
-    for line in requests:
-        request = json.loads(line)
-        if request.get("stats"):
-            answers.write(json.dumps({"peak_rss_mb": peak_rss_kb / 1024}) + "\n")
+    kernels: set[int] = set()
+    try:
+        for line in requests:
+            request = json.loads(line)
+            if request.get("stats"):
+                answer = {"peak_rss_mb": peak_rss_kb / 1024}
+            else:
+                # the kernel watches the server as its parent, and ends if the server goes
+                env = dict(request["env"], JPY_PARENT_PID=str(os.getpid()))
+                try:
+                    pid = os.fork()
+                except OSError as error:  # e.g. no memory left: this kernel fails, the server goes on
+                    answer = {"error": f"fork failed: {error}"}
+                else:
+                    if pid == 0:
+                        _become_kernel(request["argv"], env, [requests.fileno(), answers.fileno()])
+                    kernels.add(pid)
+                    answer = {"pid": pid}
+            answers.write(json.dumps(answer) + "\n")
             answers.flush()
-            continue
-        pid = os.fork()
-        if pid == 0:
-            _become_kernel(request["argv"], request["env"], [requests.fileno(), answers.fileno()])
-        answers.write(json.dumps({"pid": pid}) + "\n")
-        answers.flush()
+    finally:  # the worker is gone (its pipe closed): no kernel of ours outlives it
+        for pid in kernels:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def _become_kernel(argv: list[str], env: dict[str, str], server_fds: list[int]) -> None:
@@ -124,7 +139,13 @@ class ForkServer:
         return json.loads(answer)
 
     def fork(self, argv: list[str], env: dict[str, str]) -> int:
-        return self._ask({"argv": argv, "env": env})["pid"]
+        answer = self._ask({"argv": argv, "env": env})
+        if "pid" not in answer:
+            raise RuntimeError(f"the kernel fork server could not start a kernel: {answer.get('error')}")
+        return answer["pid"]
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def peak_rss_mb(self) -> float:
         return self._ask({"stats": True})["peak_rss_mb"]
@@ -167,7 +188,12 @@ class ForkedProcess:
         return self.returncode or 0
 
     def send_signal(self, signum: int) -> None:
-        os.kill(self.pid, signum)
+        if self.poll() is not None:  # as Popen does for a process that has ended
+            return
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -177,9 +203,10 @@ class ForkedProcess:
 
 
 def forkable(cmd: list[str]) -> bool:
-    """Is this `python -m ipykernel_launcher ...` of the very interpreter the server runs?"""
+    """Is this `python -m ipykernel_launcher ...` of the very environment the server runs in?
+    (Paths compared without resolving links: two virtual environments share one interpreter.)"""
     return (len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
-            and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable))
+            and os.path.abspath(cmd[0]) == os.path.abspath(sys.executable))
 
 
 class ForkedProvisioner(LocalProvisioner):

@@ -34,7 +34,8 @@ REPAIRS: dict[tuple[str, str], list[str]] = {}
 
 
 def _meta(cell: NotebookNode) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}  # broken metadata (a string, a list) counts as none
 
 
 def _function_name(source: str) -> str | None:

@@ -1,8 +1,8 @@
 """Flag code that tampers with grading, for an instructor to look at.
 
 The hidden tests run in the student's kernel, so code written to fool them can
-(see the README: what is and is not protected). This scan reads the code a
-student wrote (every code cell but the test cells, which nbgrader replaces) and
+(see the README: what is and is not protected). This scan reads every code
+cell of the submission, as IPython would run it, and
 names what honest solutions to this assignment never do: changing NumPy's
 functions, looking for the grader, importing the grader's package, ending its
 own process, touching files beyond its folder, overriding error display,
@@ -21,20 +21,22 @@ from nbformat import NotebookNode
 NUMPY_NAMES = {"np", "numpy"}
 EXITS = {("sys", "exit"), ("os", "_exit"), ("os", "kill"), ("os", "abort"), ("os", "killpg")}
 FILE_CALLS = {"open", "listdir", "remove", "unlink", "rmtree", "rmdir", "rename", "scandir", "walk", "glob",
-              "read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "chdir", "system", "popen"}
+              "read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "chdir"}
+SHELL_CALLS = {"system", "getoutput", "popen"}  # os.system, os.popen, and what IPython makes of `!cmd`
 DISPLAY_HOOKS = {"showtraceback", "set_custom_exc", "excepthook", "_showtraceback", "showsyntaxerror"}
 DYNAMIC = {"exec", "eval", "compile", "__import__"}
 GRADER_WORDS = re.compile(r"NBGRADER\w*|nbgrader|backprop_hw|gradebook|\.ipynb")
 
 
-def _is_test_cell(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
-    return bool(meta.get("grade")) and not meta.get("solution")
+# IPython line magics an honest notebook uses; any other magic, and every cell magic, is flagged
+HARMLESS_MAGICS = {"matplotlib", "time", "timeit"}
 
 
 def _python(source: str) -> str:
-    """The cell's code without IPython magics and shell escapes (they are not Python)."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    """The cell as the kernel runs it: IPython syntax (magics, !shell, x?) turned into Python calls."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
 
 
 def _dotted(node: ast.AST) -> list[str]:
@@ -77,6 +79,12 @@ def _cell_flags(tree: ast.AST, numpy_names: set[str]) -> list[str]:
                 flags.append(f"uses files or the shell ({'.'.join(path)})")
             if name in DISPLAY_HOOKS:
                 flags.append(f"overrides error display ({'.'.join(path)})")
+            if name in SHELL_CALLS:
+                flags.append(f"runs shell commands ({'.'.join(path)})")
+            if name in ("run_line_magic", "run_cell_magic") and node.args and isinstance(node.args[0], ast.Constant):
+                magic = node.args[0].value
+                if name == "run_cell_magic" or magic not in HARMLESS_MAGICS:
+                    flags.append(f"uses the magic {'%%' if name == 'run_cell_magic' else '%'}{magic}")
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
             if any(m.split(".")[0] == "backprop_hw" for m in modules):
@@ -103,12 +111,12 @@ def scan(nb: NotebookNode) -> list[str]:
     numpy_names = set(NUMPY_NAMES)
     found: list[str] = []
     for number, cell in enumerate(nb.cells, start=1):
-        if cell.get("cell_type") != "code" or _is_test_cell(cell):
-            continue
+        if cell.get("cell_type") != "code":
+            continue  # test cells too: their metadata is the student's to fake
         try:
             tree = ast.parse(_python(cell.source))
         except SyntaxError:
-            continue  # nbgrader reports it when the cell runs
+            continue  # the cell fails when it runs, and nbgrader reports it
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 numpy_names |= {a.asname or a.name for a in node.names if a.name == "numpy"}

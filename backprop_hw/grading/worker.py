@@ -93,6 +93,12 @@ class LimitedExecute(Execute):
         self.kc.allow_stdin = False
         return self.kc
 
+    def clear_output(self, outs, msg, cell_index):
+        # what was cleared no longer counts; the limit starts afresh (and says so again if reached)
+        if not msg.get("content", {}).get("wait", False):
+            self._bytes_by_stream = {k: v for k, v in self._bytes_by_stream.items() if k[0] != cell_index}
+        return super().clear_output(outs, msg, cell_index)
+
     def preprocess_cell(self, cell, resources, index):
         self.running_cell_index = index
         return super().preprocess_cell(cell, resources, index)
@@ -124,6 +130,8 @@ class KernelSupply:
 
     def _launch(self) -> AsyncKernelManager:
         km = AsyncKernelManager(kernel_name=self.settings.kernel_name)
+        if self.server is not None and not self.server.alive():  # it died: the next kernels need a new one
+            self.server = forkserver.ForkServer()
         if self.server is not None:
             km.kernel_id = str(uuid.uuid4())
             km.provisioner = forkserver.ForkedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
@@ -147,11 +155,15 @@ class KernelSupply:
         return km
 
     def close(self) -> None:
-        if self.ahead is not None:
-            run_sync(self.ahead.shutdown_kernel)(now=True)
+        try:
+            if self.ahead is not None:
+                run_sync(self.ahead.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001  (already gone)
+            pass
+        finally:
             self.ahead = None
-        if self.server is not None:
-            self.server.close()
+            if self.server is not None:
+                self.server.close()
 
 
 _supply: KernelSupply | None = None
@@ -290,8 +302,10 @@ def execute(path: str, settings_dict: dict) -> dict:
                 outcome.status, outcome.message = "wall time", f"stopped after {settings.wall_time:g} s of wall time"
             elif isinstance(error, DeadKernelError):
                 outcome.status, outcome.message = "kernel died", f"the kernel died ({error})".replace(" ()", "")
-            else:
+            else:  # the grader's trouble (e.g. no IOPub reply on a loaded machine), not the student's:
+                # nbgrader fails the submission, nothing is recorded, and a rerun grades it
                 outcome.status, outcome.message = "error", f"{type(error).__name__}: {error}"
+                return _finish(outcome)
             _mark_not_run(nb, outcome.message, executor.running_cell_index or 0)
         finally:
             deadline.cancel()

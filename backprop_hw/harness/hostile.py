@@ -110,6 +110,25 @@ def _turned_markdown(nb: NotebookNode, index: int) -> None:
     nb.cells[index] = nbformat.v4.new_markdown_cell(cell.source, metadata=cell.metadata, id=cell.id)
 
 
+def _with_cell(source: str, after: str = "setup", metadata: dict | None = None):
+    def build(reference: NotebookNode) -> NotebookNode:
+        nb = copy.deepcopy(reference)
+        cell = nbformat.v4.new_code_cell(source)
+        if metadata is not None:
+            cell.metadata["nbgrader"] = copy.deepcopy(metadata)
+        nb.cells.insert(_index(nb, after) + 1, cell)
+        return nb
+    return build
+
+
+def _fake_test_cell(reference: NotebookNode) -> NotebookNode:
+    """Tampering in a cell dressed as a copy of the sigmoid test cell, above the real one."""
+    nb = _sigmoid(WRONG_SIGMOID)(reference)
+    metadata = nb.cells[_index(nb, "test_sigmoid")].metadata.nbgrader
+    return _with_cell("np.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, *r, **k: "
+                      "np.ones(np.broadcast(a, b).shape, bool)", after="sigmoid", metadata=metadata)(nb)
+
+
 CASES: list[Case] = [
     Case("test-cell-pass", "a test cell edited to `pass`", _edit_cell("test_sigmoid", _set("source", "pass")), 100),
     Case("wrong-and-test-pass", "a wrong sigmoid, and its test cell edited to `pass`",
@@ -142,6 +161,10 @@ CASES: list[Case] = [
     Case("errors-hidden", "a wrong sigmoid, and IPython told to swallow AssertionError",
          _sigmoid(WRONG_SIGMOID + "\n\nget_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)"),
          96, flag="suspicious: overrides error display (set_custom_exc)", may_score_above=True),
+    Case("tampering-as-a-test-cell", "NumPy patched in a cell dressed as a copy of a test cell", _fake_test_cell,
+         96, flag="suspicious: changes numpy.allclose", may_score_above=True),
+    Case("shell-escape", "a cell that runs `!ls ../..`", _with_cell("!ls ../.."), 100,
+         flag="suspicious: runs shell commands (system)"),
     Case("detects-grader", "right only when NBGRADER_EXECUTION is set",
          _sigmoid("import os\n    if os.environ.get('NBGRADER_EXECUTION'):\n        " + SIGMOID + "\n    return 0 * z"),
          96, flag="suspicious: mentions 'NBGRADER_EXECUTION'", may_score_above=True),
