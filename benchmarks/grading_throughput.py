@@ -122,6 +122,9 @@ def main() -> None:
     for outcome in outcomes.values():
         statuses[outcome["status"]] = statuses.get(outcome["status"], 0) + 1
     print(f"  statuses: {statuses}; not graded by any tool: {not_json} (not JSON)")
+    for (student, _), outcome in sorted(outcomes.items()):
+        if outcome["status"] != "ok":
+            print(f"    {student}: {outcome['status']}: {outcome['message'][:160]}")
     print("  one submission's time in backprop-hw autograde (median over submissions):")
     for what in ("kernel start", "executing", "preprocessing", "database"):
         values = [t.get(what, 0.0) for t in converter.timings.values() if "executing" in t]
