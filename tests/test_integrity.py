@@ -83,3 +83,16 @@ def test_plain_nbgrader_autograde_with_the_course_config_repairs_too(built, tmp_
     scores = {student: sum(v or 0 for v in cells.values()) for student, cells in course.cell_scores().items()}
     assert scores == {name: CASES[name].deserved for name in chosen} | {"honest": 100}
     assert "repaired nbgrader metadata" in course.log_file.read_text()
+
+
+def test_broken_nbgrader_metadata_never_crashes_the_readers(built):
+    """nbgrader metadata that is not a dict (a string, a list): the pre-checks, the scan and the
+    repair handle it; the repair drops it and says so."""
+    _, release, reference = built
+    nb = copy.deepcopy(reference)
+    nb.cells[3].metadata["nbgrader"] = "broken"
+    nb.cells[4].metadata["nbgrader"] = ["also", "broken"]
+    assert grade._unreadable_reason(nbformat.writes(nb).encode()) is None
+    scan.scan(nb)
+    notes = repair.repair(nb, release)
+    assert "a cell with empty or broken nbgrader metadata lost it" in notes

@@ -269,10 +269,7 @@ def suspicious_code(course_root: Path, assignment: str) -> dict[str, list[str]]:
     """{student: flags} for the submitted notebooks whose code the scan flags (see grading/scan.py)."""
     found = {}
     for notebook in sorted((Path(course_root) / "submitted").glob(f"*/{assignment}/*.ipynb")):
-        try:
-            flags = scan.scan(nbformat.read(str(notebook), as_version=4))
-        except Exception:  # noqa: BLE001  (an unreadable file is nbgrader's error to report)
-            continue
+        flags = scan.scan_file(notebook)  # an unreadable file is nbgrader's error to report
         if flags:
             found.setdefault(notebook.parent.parent.name, []).extend(flags)
     return found

@@ -126,8 +126,8 @@ def _unreadable_reason(data: bytes) -> str | None:
     # traceback; say so here instead ("nbgrader update" converts older files)
     from nbgrader.nbgraderformat import SCHEMA_VERSION
 
-    versions = {c.get("metadata", {}).get("nbgrader", {}).get("schema_version", 0) for c in nb.cells
-                if "nbgrader" in c.get("metadata", {})}
+    versions = {c.metadata["nbgrader"].get("schema_version", 0) for c in nb.cells
+                if isinstance(c.get("metadata", {}).get("nbgrader"), dict) and c.metadata["nbgrader"]}
     foreign = sorted(str(v) for v in versions - {SCHEMA_VERSION})
     if foreign:
         return (f"nbgrader metadata of schema version {', '.join(foreign)}, but this course's nbgrader reads "
@@ -188,7 +188,7 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
     for file, result in results.items():
         if result.status != "unreadable":
             result.flags = [f for f in result.flags if f.startswith("repaired: ")] + [
-                f"suspicious: {flag}" for flag in scan.scan(nbformat.reads(file.read_text(encoding="utf-8"), as_version=4))]
+                f"suspicious: {flag}" for flag in scan.scan_file(file)]
     return [results[file] for file in files]
 
 

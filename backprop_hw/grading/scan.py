@@ -115,12 +115,23 @@ def scan(nb: NotebookNode) -> list[str]:
             continue  # test cells too: their metadata is the student's to fake
         try:
             tree = ast.parse(_python(cell.source))
-        except SyntaxError:
-            continue  # the cell fails when it runs, and nbgrader reports it
+        except Exception:  # noqa: BLE001  (a syntax error: the cell fails when it runs, and nbgrader says so)
+            continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 numpy_names |= {a.asname or a.name for a in node.names if a.name == "numpy"}
-        label = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id") or f"cell {number}"
+        meta = cell.get("metadata", {}).get("nbgrader")
+        label = (meta.get("grade_id") if isinstance(meta, dict) else None) or f"cell {number}"
         for flag in dict.fromkeys(_cell_flags(tree, numpy_names)):  # each once per cell, in order
             found.append(f"{flag} [{label}]")
     return found
+
+
+def scan_file(path) -> list[str]:
+    """scan() of the notebook at path; a file that cannot be read as a notebook has nothing to flag here."""
+    import nbformat
+
+    try:
+        return scan(nbformat.read(str(path), as_version=4))
+    except Exception:  # noqa: BLE001  (unreadable files get their own status elsewhere)
+        return []
