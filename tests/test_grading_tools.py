@@ -181,12 +181,16 @@ HOSTILE = {
     # the kernel dies while a graded test cell runs: that cell must not keep its points
     "dies-in-a-test-cell": ("relu_derivative", "return (z > 0).astype(float)", "import os\n    os._exit(3)"),
     # 2 MB of print, then a line on stderr, which nbgrader scores as a failure: cutting the print must keep it
+    # (these two write only for a scalar, as in the visible test sigmoid(0): the training cells call sigmoid
+    # thousands of times, and so much output would make nbclient's IOPub timeout, and the result, a matter of load)
     # stderr past the limit, cleared, then stderr again: the later stderr must survive the cut-off count
     "stderr-cleared-then-again": ("sigmoid", "return 1 / (1 + np.exp(-z))",
-                                  "import sys\n    from IPython.display import clear_output\n    sys.stderr.write('x' * 2_000_000)\n"
-                                  "    clear_output()\n    sys.stderr.write('late')\n    return 1 / (1 + np.exp(-z))"),
+                                  "import sys\n    from IPython.display import clear_output\n    if np.ndim(z) == 0:\n"
+                                  "        sys.stderr.write('x' * 2_000_000)\n        clear_output()\n        sys.stderr.write('late')\n"
+                                  "    return 1 / (1 + np.exp(-z))"),
     "floods-then-stderr": ("sigmoid", "return 1 / (1 + np.exp(-z))",
-                           "import sys\n    print('x' * 2_000_000)\n    sys.stderr.write('debug')\n    return 1 / (1 + np.exp(-z))"),
+                           "import sys\n    if np.ndim(z) == 0:\n        print('x' * 2_000_000)\n        sys.stderr.write('debug')\n"
+                           "    return 1 / (1 + np.exp(-z))"),
 }
 
 

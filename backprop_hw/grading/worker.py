@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
@@ -302,9 +302,13 @@ def execute(path: str, settings_dict: dict) -> dict:
                 outcome.status, outcome.message = "wall time", f"stopped after {settings.wall_time:g} s of wall time"
             elif isinstance(error, DeadKernelError):
                 outcome.status, outcome.message = "kernel died", f"the kernel died ({error})".replace(" ()", "")
-            else:  # the grader's trouble (e.g. no IOPub reply on a loaded machine), not the student's:
-                # nbgrader fails the submission, nothing is recorded, and a rerun grades it
-                outcome.status, outcome.message = "error", f"{type(error).__name__}: {error}"
+            else:  # as in nbgrader, the submission fails and nothing is recorded; a rerun grades it again
+                if isinstance(error, CellTimeoutError):  # raise_on_iopub_timeout: output still arriving after the cell
+                    outcome.status = "timeout"
+                    outcome.message = (f"output was still arriving {executor.iopub_timeout} s after a cell ended "
+                                       f"(a flood of output, or a loaded machine): not graded, as nbgrader does")
+                else:
+                    outcome.status, outcome.message = "error", f"{type(error).__name__}: {error}"
                 return _finish(outcome)
             _mark_not_run(nb, outcome.message, executor.running_cell_index or 0)
         finally:
