@@ -31,7 +31,9 @@ def write(nb: NotebookNode, path: Path) -> None:
 
 
 def nbgrader_meta(cell: NotebookNode) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+    """A cell's nbgrader metadata; {} when it has none, or when it is broken (a string, a list)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
 
 
 def graded_cells(nb: NotebookNode) -> list[GradedCell]:

@@ -12,9 +12,8 @@ the server or another kernel.
 
 Only modules without side effects on an IPython shell are imported ahead
 (NumPy, matplotlib and pyplot but not its backend, ipykernel's application
-classes), so the
-kernel sets up its shell, its display hooks and the inline backend exactly as
-a kernel started by `python -m ipykernel_launcher` does.
+classes), so the kernel sets up its shell, its display hooks and the inline
+backend exactly as a kernel started by `python -m ipykernel_launcher` does.
 
 Protocol (JSON lines over the server's stdin/stdout): {"argv": [...], "env": {...}}
 answers {"pid": N}; {"stats": true} answers {"peak_rss_mb": X}, the largest

@@ -29,13 +29,10 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from traitlets import Bool
 
+from backprop_hw.notebooks import nbgrader_meta
+
 # (student, notebook) -> what was repaired, for the tools to report
 REPAIRS: dict[tuple[str, str], list[str]] = {}
-
-
-def _meta(cell: NotebookNode) -> dict:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta if isinstance(meta, dict) else {}  # broken metadata (a string, a list) counts as none
 
 
 def _function_name(source: str) -> str | None:
@@ -46,19 +43,19 @@ def _function_name(source: str) -> str | None:
 def repair(submission: NotebookNode, release: NotebookNode) -> list[str]:
     """Give submission's cells the release's nbgrader metadata where it is missing or wrong
     (in place); return one note per repair, empty when nothing needed repair."""
-    expected = {_meta(c)["grade_id"]: c for c in release.cells if _meta(c).get("grade_id")}
+    expected = {nbgrader_meta(c)["grade_id"]: c for c in release.cells if nbgrader_meta(c).get("grade_id")}
     notes: list[str] = []
 
     # keep the last cell of each known grade_id (as nbgrader's DeduplicateIds does); clear the rest
     last_index: dict[str, int] = {}
     for index, cell in enumerate(submission.cells):
-        grade_id = _meta(cell).get("grade_id")
+        grade_id = nbgrader_meta(cell).get("grade_id")
         if grade_id in expected:
             last_index[grade_id] = index
     for index, cell in enumerate(submission.cells):
         if "nbgrader" not in cell.get("metadata", {}):
             continue
-        grade_id = _meta(cell).get("grade_id")
+        grade_id = nbgrader_meta(cell).get("grade_id")
         if grade_id in expected and last_index[grade_id] == index:
             continue
         del cell.metadata["nbgrader"]
@@ -79,7 +76,7 @@ def repair(submission: NotebookNode, release: NotebookNode) -> list[str]:
         if match is None:
             match = next(((i, c) for i, c in free if c.source.strip() == original.source.strip()), None)
             how = "same source"
-        if match is None and _meta(original).get("solution") and _function_name(original.source):
+        if match is None and nbgrader_meta(original).get("solution") and _function_name(original.source):
             name = _function_name(original.source)
             match = next(((i, c) for i, c in free if c.cell_type == "code" and _function_name(c.source) == name), None)
             how = f"defines {name}"
@@ -101,12 +98,12 @@ def _restore_test_cells(submission: NotebookNode, release: NotebookNode, expecte
     one comes back (nbgrader then restores its hidden tests), one moved above the code it tests
     goes back below it. Answer cells are never moved or added."""
     notes = []
-    order = [_meta(c)["grade_id"] for c in release.cells if _meta(c).get("grade_id")]
+    order = [nbgrader_meta(c)["grade_id"] for c in release.cells if nbgrader_meta(c).get("grade_id")]
     for position, grade_id in enumerate(order):
         original = expected[grade_id]
-        if not _meta(original).get("grade") or _meta(original).get("solution") or position == 0:
+        if not nbgrader_meta(original).get("grade") or nbgrader_meta(original).get("solution") or position == 0:
             continue
-        where = {_meta(c).get("grade_id"): i for i, c in enumerate(submission.cells) if _meta(c).get("grade_id")}
+        where = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(submission.cells) if nbgrader_meta(c).get("grade_id")}
         before = next((g for g in reversed(order[:position]) if g in where), None)
         if before is None:
             continue
@@ -115,7 +112,7 @@ def _restore_test_cells(submission: NotebookNode, release: NotebookNode, expecte
             notes.append(f"test cell {grade_id} was missing: put back after {before}")
         elif where[grade_id] < where[before]:
             cell = submission.cells.pop(where[grade_id])
-            where = {_meta(c).get("grade_id"): i for i, c in enumerate(submission.cells) if _meta(c).get("grade_id")}
+            where = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(submission.cells) if nbgrader_meta(c).get("grade_id")}
             submission.cells.insert(where[before] + 1, cell)
             notes.append(f"test cell {grade_id} was moved above {before}: put back after it")
     return notes

@@ -18,6 +18,8 @@ import re
 
 from nbformat import NotebookNode
 
+from backprop_hw.notebooks import nbgrader_meta
+
 NUMPY_NAMES = {"np", "numpy"}
 EXITS = {("sys", "exit"), ("os", "_exit"), ("os", "kill"), ("os", "abort"), ("os", "killpg")}
 FILE_CALLS = {"open", "listdir", "remove", "unlink", "rmtree", "rmdir", "rename", "scandir", "walk", "glob",
@@ -120,8 +122,7 @@ def scan(nb: NotebookNode) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 numpy_names |= {a.asname or a.name for a in node.names if a.name == "numpy"}
-        meta = cell.get("metadata", {}).get("nbgrader")
-        label = (meta.get("grade_id") if isinstance(meta, dict) else None) or f"cell {number}"
+        label = nbgrader_meta(cell).get("grade_id") or f"cell {number}"
         for flag in dict.fromkeys(_cell_flags(tree, numpy_names)):  # each once per cell, in order
             found.append(f"{flag} [{label}]")
     return found
