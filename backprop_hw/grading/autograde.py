@@ -232,6 +232,10 @@ class ParallelAutogradeApp(AutogradeApp):
         settings = worker.Settings(
             timeout=execute.timeout, interrupt_on_timeout=execute.interrupt_on_timeout,
             raise_on_iopub_timeout=execute.raise_on_iopub_timeout,
+            # Output still arriving after a cell's reply: nbclient waits iopub_timeout (4 s) for it, then
+            # nbgrader fails the submission. With N kernels on the cores a flood drains up to N times
+            # slower than in nbgrader's lone kernel, so we wait as long as a cell may run instead.
+            iopub_timeout=max(execute.iopub_timeout, execute.timeout or 0),
             wall_time=limits.wall_time, memory_limit_mb=limits.memory_limit_mb,
             output_limit_kb=limits.output_limit_kb, fork_kernels=limits.fork_kernels,
         ).__dict__

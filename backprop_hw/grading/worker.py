@@ -42,6 +42,7 @@ class Settings:
     timeout: int | None = 30
     interrupt_on_timeout: bool = True
     raise_on_iopub_timeout: bool = True
+    iopub_timeout: int = 4  # nbclient's default; autograde sets the per-cell timeout (see there)
     extra_arguments: list[str] = field(default_factory=lambda: ["--HistoryManager.hist_file=:memory:"])
     kernel_name: str = "python3"
     wall_time: float = 300.0
@@ -279,7 +280,8 @@ def execute(path: str, settings_dict: dict) -> dict:
     try:
         executor = LimitedExecute(timeout=settings.timeout, interrupt_on_timeout=settings.interrupt_on_timeout,
                                   raise_on_iopub_timeout=settings.raise_on_iopub_timeout,
-                                  extra_arguments=settings.extra_arguments, allow_errors=True)
+                                  iopub_timeout=settings.iopub_timeout, extra_arguments=settings.extra_arguments,
+                                  allow_errors=True)
         executor.output_limit_bytes = settings.output_limit_kb * 1024
         executor.prepared_client = kc
         expired = threading.Event()
