@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
+import functools
 import warnings
 from typing import Any, Callable, Iterator
 
@@ -12,6 +11,7 @@ import numpy as np
 
 from backprop_hw.checks import answer_key
 from backprop_hw.checks.gradient_check import relative_difference
+from backprop_hw.checks.line_count import count_lines
 from backprop_hw.checks.messages import say
 from backprop_hw.checks.tolerances import (
     GRADIENT_RTOL,
@@ -40,6 +40,24 @@ def quiet() -> Iterator[None]:
         yield
 
 
+# The graded functions whose tests are running now: a stand-in for one of them refuses to answer,
+# so a student's function cannot keep a stand-in from another function's test to answer its own.
+UNDER_TEST: list[str] = []
+
+
+def stand_in(name: str) -> Callable:
+    """The answer key's ``name``, for the student's other functions to call while they are tested."""
+    trusted = answer_key.GRADED_FUNCTIONS[name]
+
+    @functools.wraps(trusted)
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        if name in UNDER_TEST:
+            fail(say("stand_in_refused", name=name))
+        return trusted(*args, **kwargs)
+
+    return answer
+
+
 @contextlib.contextmanager
 def stand_ins(tested: Callable, tested_name: str) -> Iterator[None]:
     """While ``tested`` runs, its calls to the other graded functions reach the answer key.
@@ -52,13 +70,15 @@ def stand_ins(tested: Callable, tested_name: str) -> Iterator[None]:
         yield
         return
     saved = {}
-    for name, trusted in answer_key.GRADED_FUNCTIONS.items():
+    for name in answer_key.GRADED_FUNCTIONS:
         if name != tested_name and name in namespace:
             saved[name] = namespace[name]
-            namespace[name] = trusted
+            namespace[name] = stand_in(name)
+    UNDER_TEST.append(tested_name)
     try:
         yield
     finally:
+        UNDER_TEST.remove(tested_name)
         namespace.update(saved)
 
 
@@ -106,34 +126,19 @@ def expect_gradient(value: np.ndarray, numerical: np.ndarray, what: str, of: str
         fail(say("gradient_disagrees", what=what, of=of, difference=difference, allowed=GRADIENT_RTOL, hint=hint))
 
 
-def _library_paths() -> tuple[str, ...]:
-    """Folders whose code is not the student's: Python, installed packages, this package."""
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, here, "<frozen"}
-    return tuple(p for p in paths if p)
+class OutsideFunction:
+    """A student's function that runs in another process (the clean-room audit): it counts its
+    own lines there, where its code is."""
+
+    def count_lines(self, name: str, *args: Any) -> int:
+        raise NotImplementedError
 
 
 def lines_executed(function: Callable, name: str, *args: Any) -> int:
     """How many lines of the student's own code one call executes (library code not counted)."""
-    library = _library_paths()
-    count = 0
-
-    def count_lines(frame, event, arg):
-        nonlocal count
-        if event == "line":
-            count += 1
-        return count_lines
-
-    def enter(frame, event, arg):
-        return None if frame.f_code.co_filename.startswith(library) else count_lines
-
-    previous = sys.gettrace()
-    sys.settrace(enter)
-    try:
-        call(function, name, *args)
-    finally:
-        sys.settrace(previous)
-    return count
+    if isinstance(function, OutsideFunction):
+        return function.count_lines(name, *args)
+    return count_lines(lambda: call(function, name, *args))
 
 
 def expect_no_loop_over_examples(function: Callable, name: str, make_args: Callable[[int], tuple], hint: str) -> None:
@@ -159,12 +164,14 @@ def isolate(tested_name: str) -> None:
         return
     namespace = shell.user_ns
     saved = {name: namespace[name] for name in answer_key.GRADED_FUNCTIONS if name != tested_name and name in namespace}
-    namespace.update({name: answer_key.GRADED_FUNCTIONS[name] for name in saved})
+    namespace.update({name: stand_in(name) for name in saved})
+    UNDER_TEST.append(tested_name)
     warning_filters = warnings.filters[:]
     numpy_errors = np.seterr(all="ignore")
     warnings.simplefilter("ignore")
 
     def restore(result=None) -> None:
+        UNDER_TEST.remove(tested_name)
         namespace.update(saved)
         warnings.filters[:] = warning_filters
         np.seterr(**numpy_errors)

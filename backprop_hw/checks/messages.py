@@ -42,6 +42,12 @@ def say(key: str, /, **fields) -> str:
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- harness: how a result is read and compared --------------------------------
+    "stand_in_refused": {
+        "en": "{name} answered with the answer key's {name}, kept from another test: the test of {name} "
+              "needs your own code.",
+        "uk": "{name} відповіла функцією {name} з еталонного розв'язку, збереженою з іншого тесту: "
+              "тест {name} перевіряє лише ваш власний код.",
+    },
     "returned_none": {
         "en": "{what} is None: did the function forget to return it?",
         "uk": "{what} дорівнює None: можливо, у функції бракує return?",

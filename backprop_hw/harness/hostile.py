@@ -129,6 +129,16 @@ def _fake_test_cell(reference: NotebookNode) -> NotebookNode:
                       "np.ones(np.broadcast(a, b).shape, bool)", after="sigmoid", metadata=metadata)(nb)
 
 
+def _keeps_a_stand_in(reference: NotebookNode) -> NotebookNode:
+    """compute_cost defined early as a placeholder, so that forward_propagation's test puts the answer
+    key's compute_cost in its place; forward_propagation keeps it, and the real compute_cost returns it."""
+    nb = notebooks.with_change(reference, "forward_propagation", "A2 = sigmoid(Z2)",
+                               "A2 = sigmoid(Z2)\n    globals().setdefault('kept', compute_cost)")
+    nb = notebooks.with_change(nb, "forward_propagation", "return A2, cache",
+                               "return A2, cache\n\n\ndef compute_cost(A2, Y):\n    pass")
+    return notebooks.with_change(nb, "compute_cost", "m = Y.shape[1]", "return kept(A2, Y)")
+
+
 CASES: list[Case] = [
     Case("test-cell-pass", "a test cell edited to `pass`", _edit_cell("test_sigmoid", _set("source", "pass")), 100),
     Case("wrong-and-test-pass", "a wrong sigmoid, and its test cell edited to `pass`",
@@ -175,6 +185,8 @@ CASES: list[Case] = [
          flag="suspicious: ends or signals its own process (sys.exit)"),
     Case("looks-around", "lists the folders above its own", _sigmoid(SIGMOID + "\n\nimport os\nprint(os.listdir('../..'))"),
          100, flag="suspicious: uses files or the shell (os.listdir)"),
+    Case("keeps-a-stand-in", "keeps the answer key's compute_cost, which stands in while forward_propagation is "
+         "tested, and answers compute_cost's own test with it", _keeps_a_stand_in, 95),
     Case("imports-the-grader", "imports the answer key from the grader's package",
          _sigmoid("from backprop_hw.checks.answer_key import sigmoid as key\n    return key(z)"), 96,
          flag="suspicious: imports the grader's package backprop_hw", may_score_above=True),
