@@ -35,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--csv", type=Path, metavar="FILE", help="also write the results to a CSV file")
     grade.add_argument("--no-cache", action="store_true", help="grade again even files graded before")
 
+    audit = commands.add_parser("audit", help="grade notebooks again in a clean room (their functions alone, in a "
+                                              "process of their own) and report where it differs from the notebook grade")
+    audit.add_argument("paths", nargs="+", type=Path, help="notebooks (any name) or folders searched for *.ipynb")
+    audit.add_argument("--assignment", default=paths.ASSIGNMENT, help="which assignment they are (default: %(default)s)")
+    audit.add_argument("--jobs", type=int, default=0, help="parallel workers (default: GradingLimits.jobs, 2)")
+    audit.add_argument("--json", action="store_true", help="print the results as JSON")
+    audit.add_argument("--no-cache", action="store_true", help="grade the notebooks again even if graded before")
+
     autograde = commands.add_parser("autograde", help="nbgrader autograde of a course's submitted/ with parallel workers")
     autograde.add_argument("assignment")
     autograde.add_argument("--jobs", type=int, default=0, help="parallel workers (default: GradingLimits.jobs, 2)")
@@ -56,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         from backprop_hw.grading import grade as grade_module
 
         return grade_module.main(args.paths, args.assignment, args.jobs, args.json, args.csv, not args.no_cache)
+    if args.command == "audit":
+        from backprop_hw.grading import audit as audit_module
+
+        return audit_module.main(args.paths, args.assignment, args.jobs, args.json, not args.no_cache)
     if args.command == "autograde":
         from backprop_hw.grading import autograde as autograde_module
 

@@ -1,0 +1,459 @@
+"""`backprop-hw audit PATH...`: grade each submission again in a clean room, and compare.
+
+The notebook grade runs the hidden tests in the student's kernel, where the
+student's code ran first and could have changed anything (NumPy, the checks,
+IPython). The clean room keeps only what the grade should depend on:
+
+1. from each code cell of the submission (test cells excepted), its imports and
+   its function definitions; every other top-level statement is dropped;
+2. those run in a fresh process of their own (student_process.py): no grader
+   environment variables, the grader's package cannot be imported, 
+   the course's time and memory limits;
+3. the hidden checks (backprop_hw.checks, the very functions the notebook's
+   hidden tests call) run here, in the audit's process, which the student's code
+   never enters: they call the student's functions through a pipe and compare
+   the plain arrays that come back (plain_data.py).
+
+Each graded cell then has two results, the notebook's and the clean room's; any
+difference is reported with the cells involved. On honest submissions they
+agree exactly (a test runs the harness catalogues through both).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import nbformat
+import numpy as np
+
+from backprop_hw import notebooks, paths
+from backprop_hw.checks import answer_key
+from backprop_hw.checks.harness import HiddenTestFailure, OutsideFunction, quiet
+from backprop_hw.checks.messages import say
+from backprop_hw.grading import grade as grade_module
+from backprop_hw.grading import plain_data, repair
+
+STUDENT_PROCESS = Path(__file__).with_name("student_process.py")
+HIDDEN_CHECK = re.compile(r"^\s*(check_\w+)\((\w+)\)", flags=re.MULTILINE)
+
+
+class StudentError(Exception):
+    """What the student's function did instead of returning: raised, ran too long, ended its process."""
+
+
+# --- what the clean room runs ---------------------------------------------------------------
+
+
+@dataclass
+class Graded:
+    """One graded test cell: what it checks and with which hidden check."""
+
+    grade_id: str
+    points: float
+    function: str
+    check: str
+
+
+def graded_cells(assignment: str = paths.ASSIGNMENT) -> list[Graded]:
+    """The release's graded test cells in order, each with the check its hidden tests call."""
+    source = notebooks.read(paths.source_notebook(assignment))
+    functions = notebooks.cell_functions(source)
+    checks = {}
+    for cell in source.cells:
+        meta = notebooks.nbgrader_meta(cell)
+        if meta.get("grade") and not meta.get("solution") and (found := HIDDEN_CHECK.search(cell.source)):
+            checks[meta["grade_id"]] = found.group(1)
+    return [Graded(c.grade_id, c.points, functions[c.grade_id], checks[c.grade_id])
+            for c in notebooks.graded_cells(source)]
+
+
+def _python(source: str) -> str:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+def student_code(nb: nbformat.NotebookNode) -> tuple[list[dict], dict[str, list[str]], list[str]]:
+    """The imports and function definitions of every code cell that is not a test cell.
+
+    Returns the pieces to run in order ({"source", "filename"}), where each function is
+    defined ({name: ["cell 12", ...]}), and the cells that could not be read as Python.
+    """
+    pieces, defined, unreadable = [], {}, []
+    for number, cell in enumerate(nb.cells, start=1):
+        meta = notebooks.nbgrader_meta(cell)
+        if cell.cell_type != "code" or (meta.get("grade") and not meta.get("solution")):
+            continue
+        try:
+            tree = ast.parse(_python(cell.source))
+        except (SyntaxError, ValueError) as error:
+            unreadable.append(f"cell {number}: {type(error).__name__}: {error}")
+            continue
+        kept = [node for node in tree.body
+                if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef))]
+        if not kept:
+            continue
+        for node in kept:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                defined.setdefault(node.name, []).append(f"cell {number}")
+        pieces.append({"source": ast.unparse(ast.Module(body=kept, type_ignores=[])), "filename": f"<cell {number}>"})
+    return pieces, defined, unreadable
+
+
+# --- the student's process -------------------------------------------------------------------
+
+
+def _same_state(a, b) -> bool:
+    return a[0] == b[0] and a[2:] == b[2:] and np.array_equal(a[1], b[1])
+
+
+class StudentProcess:
+    """The student's functions in a process of their own, called through its pipes."""
+
+    def __init__(self, code: list[dict], graded: list[str], workdir: Path, timeout: float, memory_mb: int) -> None:
+        self.code, self.graded, self.workdir = code, graded, workdir
+        self.timeout, self.memory_mb = timeout, memory_mb
+        self.process: subprocess.Popen | None = None
+        self.buffer = b""
+        self.load_errors: list[str] = []
+        self.rng_seen = None
+        self.tested = ""  # the function under test: its own answer key stays out of reach
+
+    # -- life ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        limit = self.memory_mb * 1024 * 1024
+
+        def limits() -> None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.workdir), "LANG": "C.UTF-8",
+               "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", str(STUDENT_PROCESS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, cwd=self.workdir, env=env, start_new_session=True, preexec_fn=limits)
+        self.buffer, self.rng_seen = b"", None
+        self._send({"code": self.code, "graded": self.graded})
+        loaded = self._receive(time.monotonic() + max(self.timeout, 60.0))  # imports (matplotlib) take a while
+        self.load_errors = [str(e) for e in loaded.get("errors", [])]
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # its children too
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            pipe.close()
+        self.process = None
+
+    # -- the pipe ----------------------------------------------------------------------------------
+
+    def _send(self, message: dict) -> None:
+        state = np.random.get_state()
+        if self.rng_seen is None or not _same_state(state, self.rng_seen):
+            message["rng"] = plain_data.encode(state)
+            self.rng_seen = state
+        try:
+            self.process.stdin.write(plain_data.dumps(message))
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._ended() from None
+
+    def _receive(self, deadline: float) -> dict:
+        out = self.process.stdout.fileno()
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.close()
+                raise StudentError(f"the function ran longer than {self.timeout:g} s (Execute.timeout)")
+            ready, _, _ = select.select([out], [], [], left)
+            if ready:
+                chunk = os.read(out, 1 << 20)
+                if not chunk:
+                    raise self._ended()
+                self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            message = plain_data.loads(line)
+            if "rng" in message:
+                np.random.set_state(plain_data.decode(message["rng"]))
+                self.rng_seen = np.random.get_state()
+        except (ValueError, TypeError, KeyError) as error:  # DataError and bad JSON are ValueErrors
+            self.close()
+            raise StudentError(f"the student's process sent something that is not plain data ({error})") from None
+        return message
+
+    def _ended(self) -> StudentError:
+        code = self.process.wait() if self.process else None
+        self.process = None
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        memory = " (out of memory?)" if code == -signal.SIGKILL or code == 1 else ""
+        return StudentError(f"the student's process ended ({how}{memory})")
+
+    # -- a call ------------------------------------------------------------------------------------
+
+    def call(self, name: str, args: tuple, kwargs: dict, count_lines: bool = False) -> Any:
+        if self.process is None:
+            self.start()
+        callbacks: list[Callable] = []
+
+        def number(function: Callable) -> int:
+            callbacks.append(function)
+            return len(callbacks) - 1
+
+        self.tested = name
+        self._send({"op": "call", "name": name, "args": plain_data.encode(list(args), number),
+                    "kwargs": plain_data.encode(kwargs, number), "count_lines": count_lines})
+        deadline = time.monotonic() + self.timeout
+        while True:
+            message = self._receive(deadline)
+            op = message.get("op")
+            if op in ("key", "callback"):
+                self._answer(message, callbacks)
+                continue
+            try:
+                if op == "raised":
+                    raise StudentError(f"{message.get('type')}: {message.get('message')}")
+                if op != "result":
+                    raise plain_data.DataError(f"unexpected message {op!r}")
+                value = plain_data.decode(message["value"])
+                if not count_lines:
+                    _copy_back(list(args), plain_data.decode(message["args_after"]))
+                    _copy_back(kwargs, plain_data.decode(message["kwargs_after"]))
+                return value
+            except (plain_data.DataError, KeyError, TypeError) as error:
+                raise StudentError(f"the student's process sent something that is not plain data ({error})") from None
+
+    def _answer(self, message: dict, callbacks: list[Callable]) -> None:
+        """A stand-in or a function argument called back from the student's side."""
+        try:
+            if message["op"] == "key":
+                name = message.get("name")
+                if name not in answer_key.GRADED_FUNCTIONS:
+                    raise StudentError(f"there is no stand-in for {name}")
+                if name == self.tested:  # kept from another function's test (see harness.UNDER_TEST)
+                    raise HiddenTestFailure(say("stand_in_refused", name=name))
+                function = answer_key.GRADED_FUNCTIONS[name]
+            else:
+                function = callbacks[int(message["id"])]
+            args, kwargs = plain_data.decode(message["args"]), plain_data.decode(message["kwargs"])
+            with quiet():
+                value = function(*args, **kwargs)
+            reply = {"op": "return", "value": plain_data.encode(value)}
+        except Exception as error:  # noqa: BLE001  (the student's side gets the error, as a call would)
+            reply = {"op": "raise", "message": f"{type(error).__name__}: {error}"}
+        self._send(reply)
+
+
+def _copy_back(original: Any, after: Any) -> None:
+    """What the student's function did to its arguments, done to ours (a check may look)."""
+    if isinstance(original, np.ndarray) and isinstance(after, np.ndarray):
+        if original.shape == after.shape and original.flags.writeable:
+            original[...] = after
+    elif isinstance(original, dict) and isinstance(after, dict):
+        for key in list(original):
+            if key not in after:
+                del original[key]
+        for key, value in after.items():
+            if key in original and isinstance(original[key], (np.ndarray, dict, list)):
+                _copy_back(original[key], value)
+            else:
+                original[key] = value
+    elif isinstance(original, list) and isinstance(after, list) and len(original) == len(after):
+        for mine, theirs in zip(original, after):
+            _copy_back(mine, theirs)
+
+
+class StudentFunction(OutsideFunction):
+    """What a hidden check receives instead of the student's function."""
+
+    def __init__(self, process: StudentProcess, name: str) -> None:
+        self.process, self.name = process, name
+        self.__name__ = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.process.call(self.name, args, kwargs)
+
+    def count_lines(self, name: str, *args: Any) -> int:
+        return int(self.process.call(self.name, args, {}, count_lines=True))
+
+
+# --- one submission ------------------------------------------------------------------------------
+
+
+@dataclass
+class CellAudit:
+    grade_id: str
+    function: str
+    max_points: float
+    notebook_points: float | None  # None: the notebook was not graded
+    clean_room_points: float
+    message: str = ""  # why the clean room failed it
+    defined_in: list[str] = field(default_factory=list)
+
+    @property
+    def differs(self) -> bool:
+        return self.notebook_points is not None and self.notebook_points != self.clean_room_points
+
+
+@dataclass
+class FileAudit:
+    file: str
+    status: str  # "audited", or why not ("unreadable", "not graded", ...)
+    message: str = ""
+    notebook_score: float | None = None
+    clean_room_score: float = 0.0
+    max_score: float = 0.0
+    cells: list[CellAudit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # code the clean room could not load; repairs; flags
+
+    @property
+    def differences(self) -> list[CellAudit]:
+        return [c for c in self.cells if c.differs]
+
+
+def course_limits() -> tuple[float, int]:
+    """(seconds per call, MB of memory): the course's Execute.timeout and GradingLimits.memory_limit_mb."""
+    from nbgrader.preprocessors import Execute
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from backprop_hw.grading.autograde import GradingLimits
+
+    config = PyFileConfigLoader(paths.COURSE_CONFIG.name, path=str(paths.COURSE_CONFIG.parent)).load_config()
+    return float(Execute(config=config).timeout or 30), GradingLimits(config=config).memory_limit_mb
+
+
+def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = 30.0,
+               memory_mb: int = 2048) -> FileAudit:
+    """Grade file's function definitions in a fresh process, the checks in this one."""
+    from backprop_hw import checks
+
+    source_folder = str(paths.SOURCE_DIR / assignment)
+    if source_folder not in sys.path:
+        sys.path.insert(0, source_folder)  # the checks' flower data comes from planar_utils, as in the kernel
+    result = FileAudit(str(file), "audited")
+    try:
+        nb = nbformat.read(str(file), as_version=4)
+    except Exception as error:  # noqa: BLE001  (any unreadable file is that file's result)
+        return FileAudit(str(file), "unreadable", f"{type(error).__name__}: {error}")
+    result.notes += [f"repaired: {note}" for note in repair.repair(nb, notebooks.read(paths.release_notebook(assignment)))]
+    code, defined, unreadable = student_code(nb)
+    result.notes += [f"not Python, left out: {text}" for text in unreadable]
+    cells = graded_cells(assignment)
+    with tempfile.TemporaryDirectory(prefix="backprop-audit-") as workdir:
+        shutil.copy(paths.SOURCE_DIR / assignment / "planar_utils.py", workdir)
+        process = StudentProcess(code, sorted(answer_key.GRADED_FUNCTIONS), Path(workdir), timeout, memory_mb)
+        try:
+            for cell in cells:
+                message = ""
+                try:
+                    getattr(checks, cell.check)(StudentFunction(process, cell.function))
+                except StudentError as error:  # raised in, or ended, the student's process
+                    message = str(error)
+                except Exception as error:  # noqa: BLE001  (any failure fails the cell, as in the notebook)
+                    message = f"{type(error).__name__}: {error}"
+                result.cells.append(CellAudit(cell.grade_id, cell.function, cell.points, None,
+                                              0.0 if message else cell.points, message,
+                                              defined.get(cell.function, [])))
+                if process.load_errors:
+                    result.notes += [f"clean room could not run {e}" for e in process.load_errors]
+                    process.load_errors = []
+        finally:
+            process.close()
+    result.clean_room_score = sum(c.clean_room_points for c in result.cells)
+    result.max_score = sum(c.max_points for c in result.cells)
+    return result
+
+
+def _clean_room_job(args: tuple) -> FileAudit:
+    return clean_room(*args)
+
+
+def audit(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, use_cache: bool = True,
+          progress: bool = True) -> list[FileAudit]:
+    """The notebook grade (`backprop-hw grade`) and the clean room's, cell by cell, for every file."""
+    from tqdm import tqdm
+
+    graded = grade_module.grade(files, assignment, jobs, use_cache, progress=progress)
+    timeout, memory_mb = course_limits()
+    jobs = jobs or 2
+    work = [(file, assignment, timeout, memory_mb) for file in files]
+    bar = tqdm(total=len(files), unit="file", desc="clean room", disable=None if progress else True, file=sys.stderr)
+    results: list[FileAudit] = []
+    try:
+        if jobs == 1 or len(files) == 1:
+            for args in work:
+                results.append(_clean_room_job(args))
+                bar.update(1)
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for found in pool.map(_clean_room_job, work):
+                    results.append(found)
+                    bar.update(1)
+    finally:
+        bar.close()
+    for result, notebook in zip(results, graded):
+        result.notes = notebook.flags + [n for n in result.notes if n not in notebook.flags]
+        if not notebook.graded:
+            result.status, result.message = notebook.status, notebook.message
+            continue
+        points = {c.grade_id: c.points for c in notebook.cells}
+        for cell in result.cells:
+            cell.notebook_points = points.get(cell.grade_id, 0.0)
+        result.notebook_score = notebook.score
+    return results
+
+
+def table(result: FileAudit) -> str:
+    if result.status != "audited" or result.notebook_score is None:
+        return f"{result.file}: NOT AUDITED   [{result.status}: {result.message}]"
+    differences = result.differences
+    verdict = "agree" if not differences else (
+        "1 cell differs" if len(differences) == 1 else f"{len(differences)} cells differ")
+    lines = [f"{result.file}: notebook {result.notebook_score:g}/{result.max_score:g}, "
+             f"clean room {result.clean_room_score:g}/{result.max_score:g}: {verdict}"]
+    lines += [f"  note: {note}" for note in result.notes]
+    for cell in differences:
+        where = ", ".join(cell.defined_in) or "defined nowhere"
+        lines.append(f"  {cell.grade_id} ({cell.function}: {where}): notebook {cell.notebook_points:g}/{cell.max_points:g},"
+                     f" clean room {cell.clean_room_points:g}/{cell.max_points:g}"
+                     + (f"  {cell.message[:200]}" if cell.message else ""))
+    return "\n".join(lines)
+
+
+def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, use_cache: bool) -> int:
+    paths.check_repository()
+    files = grade_module.find_notebooks(targets)
+    if not files:
+        print("backprop-hw audit: no notebooks found in " + " ".join(map(str, targets)), file=sys.stderr)
+        return 2
+    results = audit(files, assignment, jobs, use_cache, progress=not as_json)
+    if as_json:
+        print(json.dumps([asdict(r) for r in results], indent=1, ensure_ascii=False))
+    else:
+        print("\n\n".join(table(r) for r in results))
+        differing = sum(bool(r.differences) for r in results)
+        audited = sum(r.status == "audited" for r in results)
+        print(f"\n{audited} of {len(results)} files audited; the clean room differs from the notebook grade "
+              f"in {differing}.")
+    everything_agrees = all(r.status == "audited" and not r.differences for r in results)
+    return 0 if everything_agrees else 1

@@ -1,0 +1,116 @@
+"""Plain data between the clean-room audit and a student's process: JSON with arrays as bytes.
+
+What a student's function returns crosses to the checks as data only: numbers,
+strings, lists, tuples, dicts and NumPy arrays or scalars of numeric dtype.
+Decoding never runs code (no pickle, no __eq__, no ndarray subclass survives);
+anything else arrives as an empty object that keeps only its type's name, so a
+check can still say "returned a Foo, not an array". Functions can only travel
+from the checks to the student (as numbered callbacks).
+
+This module imports nothing but the standard library and NumPy: the student's
+process loads it by path, without the backprop_hw package.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+MAX_DEPTH = 32  # nested containers deeper than any honest result
+NUMERIC_KINDS = "biufc"  # bool, int, unsigned, float, complex
+
+
+class DataError(ValueError):
+    """A message that is not plain data."""
+
+
+def encode(value: Any, callback_id: Callable[[Callable], int] | None = None, depth: int = 0) -> Any:
+    """value as JSON-ready data; a callable becomes {"$": "callback"} if callback_id numbers it."""
+    if depth > MAX_DEPTH:
+        return {"$": "other", "type": "too deeply nested"}
+    if value is None or type(value) in (bool, int, str):
+        return value
+    if type(value) is float:
+        return {"$": "float", "repr": repr(value)}  # JSON has no inf and nan
+    if isinstance(value, np.generic) and value.dtype.kind in NUMERIC_KINDS:
+        return {"$": "scalar", "dtype": value.dtype.str, "data": _b64(value.tobytes())}
+    if isinstance(value, np.ndarray) and value.dtype.kind in NUMERIC_KINDS and value.dtype.fields is None:
+        plain = np.ascontiguousarray(value.view(np.ndarray))
+        return {"$": "array", "dtype": plain.dtype.str, "shape": list(plain.shape), "data": _b64(plain.tobytes())}
+    if type(value) in (list, tuple):
+        return {"$": type(value).__name__, "items": [encode(v, callback_id, depth + 1) for v in value]}
+    if type(value) is dict:
+        return {"$": "dict", "items": [[encode(k, callback_id, depth + 1), encode(v, callback_id, depth + 1)]
+                                       for k, v in value.items()]}
+    if callable(value) and callback_id is not None:
+        return {"$": "callback", "id": callback_id(value)}
+    return {"$": "other", "type": type(value).__name__}
+
+
+def decode(data: Any, callback: Callable[[int], Callable] | None = None, depth: int = 0) -> Any:
+    """The value encode() described; raises DataError for anything that is not plain data."""
+    if depth > MAX_DEPTH:
+        raise DataError("nested too deeply")
+    if data is None or type(data) in (bool, int, str):
+        return data
+    if type(data) is not dict or not isinstance(data.get("$"), str):
+        raise DataError(f"not plain data: {type(data).__name__}")
+    kind = data["$"]
+    if kind == "float":
+        return float(_text(data["repr"], 40))
+    if kind in ("scalar", "array"):
+        dtype = np.dtype(_text(data["dtype"], 8))
+        if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.hasobject:
+            raise DataError(f"dtype {dtype} is not numeric")
+        raw = base64.b64decode(_text(data["data"], 1 << 30), validate=True)
+        if kind == "scalar":
+            if len(raw) != dtype.itemsize:
+                raise DataError("scalar of the wrong size")
+            return np.frombuffer(raw, dtype=dtype)[0]
+        shape = tuple(int(n) for n in data["shape"])
+        if any(n < 0 for n in shape) or math.prod(shape) * dtype.itemsize != len(raw):
+            raise DataError(f"{len(raw)} bytes do not make an array of shape {shape}")
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    if kind in ("list", "tuple"):
+        items = [decode(v, callback, depth + 1) for v in data["items"]]
+        return items if kind == "list" else tuple(items)
+    if kind == "dict":
+        result = {}
+        for key, item in data["items"]:
+            key = decode(key, callback, depth + 1)
+            if not isinstance(key, (str, int, float, tuple)):
+                raise DataError(f"a dict key of type {type(key).__name__}")
+            result[key] = decode(item, callback, depth + 1)
+        return result
+    if kind == "callback" and callback is not None:
+        return callback(int(data["id"]))
+    if kind == "other":
+        name = _text(data["type"], 100)
+        return type(name if name.isidentifier() else "object", (), {})()  # a stand-in with the type's name only
+    raise DataError(f"unknown kind {kind!r}")
+
+
+def dumps(message: dict) -> bytes:
+    """One message as one line (base64 and JSON escapes keep newlines out of it)."""
+    return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+
+
+def loads(line: bytes) -> dict:
+    message = json.loads(line)
+    if type(message) is not dict:
+        raise DataError("a message must be a JSON object")
+    return message
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _text(value: Any, limit: int) -> str:
+    if type(value) is not str or len(value) > limit:
+        raise DataError("malformed field")
+    return value
