@@ -8,13 +8,14 @@ or, where the tests in the kernel cannot see the tampering, a flag that names it
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from backprop_hw import notebooks, paths
 from backprop_hw.course import Course
-from backprop_hw.grading import grade, repair, scan
+from backprop_hw.grading import audit, grade, repair, scan
 from backprop_hw.harness import catalogue, hostile
 
 CASES = {case.name: case for case in hostile.CASES}
@@ -46,6 +47,32 @@ def test_each_case_gets_what_the_code_deserves_or_a_flag(graded, name):
         assert any(case.flag in flag for flag in result.flags), result.flags
     if not case.may_score_above:
         assert result.score == case.deserved, [(c.grade_id, c.points, c.message) for c in result.cells if not c.passed]
+
+
+@pytest.fixture(scope="module")
+def audited(graded):
+    """The same files in the clean room (`backprop-hw audit`), beside their notebook grades."""
+    names = sorted(graded)
+    files = [Path(graded[name].file) for name in names]
+    results = audit.merge(audit.clean_rooms(files, progress=False), [graded[name] for name in names])
+    return dict(zip(names, results))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_clean_room_gives_each_case_what_its_code_deserves(audited, name):
+    """Also where the kernel's tests were fooled: then the audit names the cell that differs."""
+    case, result = CASES[name], audited[name]
+    assert result.clean_room_score == case.deserved, [(c.grade_id, c.message) for c in result.cells if c.message]
+    if result.notebook_score != case.deserved:
+        assert result.differences, "a notebook grade the code does not deserve, and no difference reported"
+    for cell in result.differences:
+        assert cell.defined_in, cell  # where the function is, for the instructor to read
+
+
+def test_the_clean_room_reports_the_tampering_the_kernel_missed(audited):
+    fooled = {name for name, result in audited.items() if result.differences}
+    assert fooled == {"numpy-patched", "tampering-as-a-test-cell", "detects-grader", "imports-the-grader"}
+    assert audited["honest"].clean_room_score == 100 and not audited["honest"].differences
 
 
 def test_the_honest_submission_beside_them_is_graded_normally(graded):

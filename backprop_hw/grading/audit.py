@@ -22,6 +22,7 @@ agree exactly (a test runs the harness catalogues through both).
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import re
@@ -35,7 +36,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import nbformat
 import numpy as np
@@ -43,6 +44,7 @@ import numpy as np
 from backprop_hw import notebooks, paths
 from backprop_hw.checks import answer_key
 from backprop_hw.checks.harness import HiddenTestFailure, OutsideFunction, quiet
+from backprop_hw.checks import messages
 from backprop_hw.checks.messages import say
 from backprop_hw.grading import grade as grade_module
 from backprop_hw.grading import plain_data, repair
@@ -345,12 +347,31 @@ def course_limits() -> tuple[float, int]:
 def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = 30.0,
                memory_mb: int = 2048) -> FileAudit:
     """Grade file's function definitions in a fresh process, the checks in this one."""
-    from backprop_hw import checks
-
     source_folder = str(paths.SOURCE_DIR / assignment)
     if source_folder not in sys.path:
         sys.path.insert(0, source_folder)  # the checks' flower data comes from planar_utils, as in the kernel
     result = FileAudit(str(file), "audited")
+    with _language_of(assignment):
+        return _clean_room(file, assignment, timeout, memory_mb, result)
+
+
+@contextlib.contextmanager
+def _language_of(assignment: str) -> Iterator[None]:
+    """The checks speak the edition's language, as in its kernel (which runs in a folder named *_uk)."""
+    saved = os.environ.get(messages.ENVIRONMENT_VARIABLE)
+    os.environ[messages.ENVIRONMENT_VARIABLE] = "uk" if assignment.endswith("_uk") else "en"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ[messages.ENVIRONMENT_VARIABLE]
+        else:
+            os.environ[messages.ENVIRONMENT_VARIABLE] = saved
+
+
+def _clean_room(file: Path, assignment: str, timeout: float, memory_mb: int, result: FileAudit) -> FileAudit:
+    from backprop_hw import checks
+
     try:
         nb = nbformat.read(str(file), as_version=4)
     except Exception as error:  # noqa: BLE001  (any unreadable file is that file's result)
@@ -388,30 +409,34 @@ def _clean_room_job(args: tuple) -> FileAudit:
     return clean_room(*args)
 
 
-def audit(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, use_cache: bool = True,
-          progress: bool = True) -> list[FileAudit]:
-    """The notebook grade (`backprop-hw grade`) and the clean room's, cell by cell, for every file."""
+def clean_rooms(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, progress: bool = True,
+                timeout: float | None = None) -> list[FileAudit]:
+    """clean_room() for every file, `jobs` at a time, with the course's limits (or `timeout` per call)."""
     from tqdm import tqdm
 
-    graded = grade_module.grade(files, assignment, jobs, use_cache, progress=progress)
-    timeout, memory_mb = course_limits()
-    jobs = jobs or 2
-    work = [(file, assignment, timeout, memory_mb) for file in files]
+    course_timeout, memory_mb = course_limits()
+    work = [(file, assignment, timeout or course_timeout, memory_mb) for file in files]
     bar = tqdm(total=len(files), unit="file", desc="clean room", disable=None if progress else True, file=sys.stderr)
-    results: list[FileAudit] = []
     try:
         if jobs == 1 or len(files) == 1:
+            results = []
             for args in work:
                 results.append(_clean_room_job(args))
                 bar.update(1)
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for found in pool.map(_clean_room_job, work):
-                    results.append(found)
-                    bar.update(1)
+            return results
+        with ProcessPoolExecutor(max_workers=jobs or 2) as pool:
+            results = []
+            for found in pool.map(_clean_room_job, work):
+                results.append(found)
+                bar.update(1)
+            return results
     finally:
         bar.close()
-    for result, notebook in zip(results, graded):
+
+
+def merge(clean: list[FileAudit], graded: list[grade_module.FileResult]) -> list[FileAudit]:
+    """Put each file's notebook grade (from `backprop-hw grade`) beside its clean-room grade."""
+    for result, notebook in zip(clean, graded):
         result.notes = notebook.flags + [n for n in result.notes if n not in notebook.flags]
         if not notebook.graded:
             result.status, result.message = notebook.status, notebook.message
@@ -420,7 +445,14 @@ def audit(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
         for cell in result.cells:
             cell.notebook_points = points.get(cell.grade_id, 0.0)
         result.notebook_score = notebook.score
-    return results
+    return clean
+
+
+def audit(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, use_cache: bool = True,
+          progress: bool = True) -> list[FileAudit]:
+    """The notebook grade (`backprop-hw grade`) and the clean room's, cell by cell, for every file."""
+    graded = grade_module.grade(files, assignment, jobs, use_cache, progress=progress)
+    return merge(clean_rooms(files, assignment, jobs, progress), graded)
 
 
 def table(result: FileAudit) -> str:

@@ -1,0 +1,140 @@
+"""The clean-room audit: plain data only crosses from the student's process, only imports and
+definitions reach it, and on honest submissions it agrees with the notebook grade exactly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from backprop_hw import notebooks, paths
+from backprop_hw.grading import audit, plain_data
+from backprop_hw.harness import catalogue, hostile
+
+
+def round_trip(value):
+    return plain_data.decode(plain_data.loads(plain_data.dumps({"v": plain_data.encode(value)}))["v"])
+
+
+def test_plain_data_keeps_numbers_arrays_and_containers():
+    value = {"W1": np.arange(6.0).reshape(2, 3), "b": np.zeros((2, 1), np.float32), "n": 3, "cost": 0.25,
+             "sizes": (2, 4, 1), "flags": [True, None, "x"], "inf": float("inf"), "f64": np.float64(0.5),
+             "i64": np.int64(7), 4: np.array([[1, 0]], dtype=bool)}
+    back = round_trip(value)
+    assert back.keys() == value.keys()
+    for key in value:
+        assert type(back[key]) is type(value[key]), key
+        assert np.array_equal(back[key], value[key]), key
+    assert back["b"].dtype == np.float32 and back["W1"].flags.writeable
+    assert isinstance(back["f64"], float)  # compute_cost's test accepts a NumPy float as a Python float
+
+
+def test_plain_data_turns_other_objects_into_empty_ones_with_their_type_name():
+    class Anything(float):
+        def __eq__(self, other):
+            return True
+
+    class Lying(np.ndarray):
+        def __eq__(self, other):
+            return np.ones(np.shape(other), bool)
+
+    anything = round_trip(Anything(0.5))
+    assert type(anything).__name__ == "Anything" and anything != 0.5
+    with pytest.raises(TypeError):
+        np.asarray(anything, dtype=float)
+    lying = round_trip(np.zeros(3).view(Lying))
+    assert type(lying) is np.ndarray and not (lying == 1).any()
+    assert type(round_trip(np.array([object()]))).__name__ == "ndarray"  # object arrays are not data
+
+
+@pytest.mark.parametrize("message", [
+    {"$": "array", "dtype": "|O", "shape": [1], "data": "AAAAAAAAAAA="},  # object dtype: pickles
+    {"$": "array", "dtype": "<f8", "shape": [2], "data": "AAAAAAAAAAA="},  # 8 bytes for 2 floats
+    {"$": "scalar", "dtype": "<f8", "data": "AAAA"},
+    {"$": "pickle", "data": ""},
+    {"$": "callback", "id": 0},  # only the checks hand out functions
+    ["not", "tagged"],
+])
+def test_plain_data_refuses_anything_else(message):
+    with pytest.raises((plain_data.DataError, ValueError, TypeError)):
+        plain_data.decode(message)
+
+
+def test_only_imports_and_definitions_reach_the_clean_room():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np\nnp.allclose = lambda *a, **k: True\n"
+                                  "x = 1\ndef f(z):\n    return z + x"),
+        nbformat.v4.new_code_cell("def test_helper():\n    pass", metadata={"nbgrader": {
+            "grade": True, "solution": False, "grade_id": "test_f", "points": 1, "locked": True,
+            "schema_version": 3}}),
+        nbformat.v4.new_code_cell("def broken(:\n    pass"),
+    ])
+    pieces, defined, unreadable = audit.student_code(nb)
+    assert [p["filename"] for p in pieces] == ["<cell 1>"]
+    assert pieces[0]["source"] == "import numpy as np\n\ndef f(z):\n    return z + x"
+    assert defined == {"f": ["cell 1"]}
+    assert unreadable and unreadable[0].startswith("cell 3: SyntaxError")
+
+
+def test_every_graded_cell_has_its_hidden_check():
+    cells = audit.graded_cells()
+    assert len(cells) == 18 and sum(c.points for c in cells) == 100
+    assert all(c.check == "check_" + c.grade_id.removeprefix("test_") for c in cells)
+
+
+def test_the_clean_room_stops_a_function_that_never_returns_and_goes_on(tmp_path, source_nb):
+    release = notebooks.read(paths.release_notebook())
+    reference = notebooks.reference_submission(source_nb, release)
+    nb = notebooks.with_change(reference, "sigmoid", "return 1 / (1 + np.exp(-z))", "while True:\n        pass")
+    nb = notebooks.with_change(nb, "relu_derivative", "return (z", "import os\n    os._exit(1)\n    return (z")
+    nb = notebooks.with_change(nb, "layer_sizes", "n_x =", "np.ones((40_000, 40_000))\n    n_x =")
+    nbformat.write(nb, str(tmp_path / "stuck.ipynb"))
+    result = audit.clean_room(tmp_path / "stuck.ipynb", timeout=2, memory_mb=1024)
+    lost = {c.grade_id: c.message for c in result.cells if c.clean_room_points == 0}
+    assert set(lost) == {"test_sigmoid", "test_relu_derivative", "test_layer_sizes"}, lost
+    assert "longer than 2 s" in lost["test_sigmoid"]
+    assert "process ended" in lost["test_relu_derivative"]
+    assert "MemoryError" in lost["test_layer_sizes"]
+    assert result.clean_room_score == 100 - 4 - 4 - 2
+
+
+def test_the_clean_room_agrees_with_nbgrader_on_every_catalogued_notebook(harness, source_nb, tmp_path):
+    """Every mistake, variant, the reference and the untouched release: the same points in every
+    graded cell as the real nbgrader autograde of the harness."""
+    release = notebooks.read(paths.release_notebook())
+    files = []
+    for sample in catalogue.ALL:
+        files.append(tmp_path / f"{sample.student_id}.ipynb")
+        nbformat.write(sample.notebook(source_nb, release), str(files[-1]))
+    results = audit.clean_rooms(files, progress=False)
+    disagreements = []
+    for sample, result in zip(catalogue.ALL, results):
+        nbgrader = harness.scores[sample.student_id]
+        for cell in result.cells:
+            if cell.clean_room_points != (nbgrader.get(cell.grade_id) or 0.0):
+                disagreements.append((sample.student_id, cell.grade_id, cell.clean_room_points, cell.message))
+    assert len(results) == len(catalogue.ALL) == 95
+    assert disagreements == []
+
+
+def test_audit_command_reports_the_cell_where_the_grades_differ(tmp_path, source_nb):
+    release = notebooks.read(paths.release_notebook())
+    reference = notebooks.reference_submission(source_nb, release)
+    patched = next(c for c in hostile.CASES if c.name == "numpy-patched")
+    nbformat.write(reference, str(tmp_path / "honest.ipynb"))
+    nbformat.write(patched.build(reference), str(tmp_path / "patched.ipynb"))
+    (tmp_path / "broken.ipynb").write_text("{")
+    command = [sys.executable, "-m", "backprop_hw.cli", "audit"]
+    run = subprocess.run(command + [str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert "honest.ipynb: notebook 100/100, clean room 100/100: agree" in run.stdout
+    assert "patched.ipynb: notebook 100/100, clean room 96/100: 1 cell differs" in run.stdout
+    assert "test_sigmoid (sigmoid: cell" in run.stdout and "broken.ipynb: NOT AUDITED" in run.stdout
+    alone = subprocess.run(command + ["--json", str(tmp_path / "honest.ipynb")], capture_output=True, text=True)
+    assert alone.returncode == 0, alone.stderr
+    (honest,) = json.loads(alone.stdout)
+    assert honest["clean_room_score"] == honest["notebook_score"] == 100
