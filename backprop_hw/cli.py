@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
 
         for (student, _), notes in sorted(repair.REPAIRS.items()):
             print(f"{student}: repaired nbgrader metadata: {'; '.join(notes)}", file=sys.stderr)
+        for student, names in autograde_module.misnamed_notebooks(args.course, args.assignment).items():
+            print(f"{student}: handed in {', '.join(names)}, not {paths.NOTEBOOK}: nothing graded; rename it in "
+                  f"submitted/{student}/{args.assignment}/ and run again, or grade it with `backprop-hw grade`",
+                  file=sys.stderr)
         for student, flags in autograde_module.suspicious_code(args.course, args.assignment).items():
             print(f"{student}: suspicious code, read the notebook: {'; '.join(flags)}", file=sys.stderr)
         print(f"{len(converter.graded_now)} submissions graded in {args.course} in this run "

@@ -102,6 +102,16 @@ def test_the_clean_room_stops_a_function_that_never_returns_and_goes_on(tmp_path
     assert result.clean_room_score == 100 - 4 - 4 - 2
 
 
+def test_the_clean_room_stops_a_submission_at_its_wall_time(tmp_path, source_nb):
+    release = notebooks.read(paths.release_notebook())
+    reference = notebooks.reference_submission(source_nb, release)
+    nb = notebooks.with_change(reference, "sigmoid", "return 1 / (1 + np.exp(-z))", "while True:\n        pass")
+    nbformat.write(nb, str(tmp_path / "stuck.ipynb"))
+    result = audit.clean_room(tmp_path / "stuck.ipynb", timeout=30, wall_time=1.5)
+    assert result.clean_room_score == 0  # every check after the limit fails at once, none waits 30 s
+    assert all("ran longer than 1.5 s in all (GradingLimits.wall_time)" in c.message for c in result.cells)
+
+
 def test_the_clean_room_agrees_with_nbgrader_on_every_catalogued_notebook(harness, source_nb, tmp_path):
     """Every mistake, variant, the reference and the untouched release: the same points in every
     graded cell as the real nbgrader autograde of the harness."""

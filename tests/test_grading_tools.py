@@ -114,11 +114,16 @@ def test_autograde_command_fails_like_nbgrader_when_a_submission_cannot_be_grade
     shutil.copytree(reference, parallel_course.root / "submitted" / "old-metadata" / paths.ASSIGNMENT)
     nbformat.write(old_metadata, str(parallel_course.root / "submitted" / "old-metadata" / paths.ASSIGNMENT / paths.NOTEBOOK))
     shutil.copytree(reference, parallel_course.root / "submitted" / "zz-after-them" / paths.ASSIGNMENT)
+    misnamed = parallel_course.root / "submitted" / "misnamed" / paths.ASSIGNMENT
+    shutil.copytree(reference, misnamed)
+    (misnamed / paths.NOTEBOOK).rename(misnamed / "backprop (1).ipynb")
     done = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "autograde", paths.ASSIGNMENT,
                            "--course", str(parallel_course.root)], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     assert "could not be graded" in done.stderr and "broken-json" in done.stderr
     assert "old-metadata: the notebook's nbgrader metadata has another schema version" in done.stderr
+    assert "misnamed: handed in backprop (1).ipynb, not backprop.ipynb: nothing graded; rename it" in done.stderr
+    assert (misnamed / "backprop (1).ipynb").is_file()  # the student's file stays where it was
     assert "1 submissions graded" in done.stderr  # zz-after-them; the others were graded before and have not changed
     assert _rows(parallel_course, "zz-after-them")["score"] == 100
     assert _rows(parallel_course, "reference")["score"] == 100

@@ -47,7 +47,7 @@ from backprop_hw.checks.harness import HiddenTestFailure, OutsideFunction, quiet
 from backprop_hw.checks import messages
 from backprop_hw.checks.messages import say
 from backprop_hw.grading import grade as grade_module
-from backprop_hw.grading import plain_data, repair
+from backprop_hw.grading import plain_data, repair, scan
 
 STUDENT_PROCESS = Path(__file__).with_name("student_process.py")
 HIDDEN_CHECK = re.compile(r"^\s*(check_\w+)\((\w+)\)", flags=re.MULTILINE)
@@ -83,12 +83,6 @@ def graded_cells(assignment: str = paths.ASSIGNMENT) -> list[Graded]:
             for c in notebooks.graded_cells(source)]
 
 
-def _python(source: str) -> str:
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    return TransformerManager().transform_cell(source)
-
-
 def student_code(nb: nbformat.NotebookNode) -> tuple[list[dict], dict[str, list[str]], list[str]]:
     """The imports and function definitions of every code cell that is not a test cell.
 
@@ -101,7 +95,7 @@ def student_code(nb: nbformat.NotebookNode) -> tuple[list[dict], dict[str, list[
         if cell.cell_type != "code" or (meta.get("grade") and not meta.get("solution")):
             continue
         try:
-            tree = ast.parse(_python(cell.source))
+            tree = ast.parse(scan.python_of(cell.source))
         except (SyntaxError, ValueError) as error:
             unreadable.append(f"cell {number}: {type(error).__name__}: {error}")
             continue
@@ -119,16 +113,14 @@ def student_code(nb: nbformat.NotebookNode) -> tuple[list[dict], dict[str, list[
 # --- the student's process -------------------------------------------------------------------
 
 
-def _same_state(a, b) -> bool:
-    return a[0] == b[0] and a[2:] == b[2:] and np.array_equal(a[1], b[1])
-
-
 class StudentProcess:
     """The student's functions in a process of their own, called through its pipes."""
 
-    def __init__(self, code: list[dict], graded: list[str], workdir: Path, timeout: float, memory_mb: int) -> None:
+    def __init__(self, code: list[dict], graded: list[str], workdir: Path, timeout: float, memory_mb: int,
+                 wall_time: float = 300.0) -> None:
         self.code, self.graded, self.workdir = code, graded, workdir
-        self.timeout, self.memory_mb = timeout, memory_mb
+        self.timeout, self.memory_mb, self.wall_time = timeout, memory_mb, wall_time
+        self.ends = time.monotonic() + wall_time  # all calls of one submission together
         self.process: subprocess.Popen | None = None
         self.buffer = b""
         self.load_errors: list[str] = []
@@ -152,7 +144,7 @@ class StudentProcess:
             stderr=subprocess.DEVNULL, cwd=self.workdir, env=env, start_new_session=True, preexec_fn=limits)
         self.buffer, self.rng_seen = b"", None
         self._send({"code": self.code, "graded": self.graded})
-        loaded = self._receive(time.monotonic() + max(self.timeout, 60.0))  # imports (matplotlib) take a while
+        loaded = self._receive(min(time.monotonic() + max(self.timeout, 60.0), self.ends))  # imports take a while
         self.load_errors = [str(e) for e in loaded.get("errors", [])]
 
     def close(self) -> None:
@@ -171,7 +163,7 @@ class StudentProcess:
 
     def _send(self, message: dict) -> None:
         state = np.random.get_state()
-        if self.rng_seen is None or not _same_state(state, self.rng_seen):
+        if self.rng_seen is None or not plain_data.same_random_state(state, self.rng_seen):
             message["rng"] = plain_data.encode(state)
             self.rng_seen = state
         try:
@@ -186,6 +178,9 @@ class StudentProcess:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.close()
+                if deadline >= self.ends:
+                    raise StudentError(f"the submission's functions ran longer than {self.wall_time:g} s in all "
+                                       f"(GradingLimits.wall_time)")
                 raise StudentError(f"the function ran longer than {self.timeout:g} s (Execute.timeout)")
             ready, _, _ = select.select([out], [], [], left)
             if ready:
@@ -225,7 +220,7 @@ class StudentProcess:
         self.tested = name
         self._send({"op": "call", "name": name, "args": plain_data.encode(list(args), number),
                     "kwargs": plain_data.encode(kwargs, number), "count_lines": count_lines})
-        deadline = time.monotonic() + self.timeout
+        deadline = min(time.monotonic() + self.timeout, self.ends)
         while True:
             message = self._receive(deadline)
             op = message.get("op")
@@ -333,26 +328,28 @@ class FileAudit:
         return [c for c in self.cells if c.differs]
 
 
-def course_limits() -> tuple[float, int]:
-    """(seconds per call, MB of memory): the course's Execute.timeout and GradingLimits.memory_limit_mb."""
+def course_limits() -> tuple[float, int, float]:
+    """(seconds per call, MB of memory, seconds per submission): the course's Execute.timeout,
+    GradingLimits.memory_limit_mb and GradingLimits.wall_time."""
     from nbgrader.preprocessors import Execute
     from traitlets.config.loader import PyFileConfigLoader
 
     from backprop_hw.grading.autograde import GradingLimits
 
     config = PyFileConfigLoader(paths.COURSE_CONFIG.name, path=str(paths.COURSE_CONFIG.parent)).load_config()
-    return float(Execute(config=config).timeout or 30), GradingLimits(config=config).memory_limit_mb
+    limits = GradingLimits(config=config)
+    return float(Execute(config=config).timeout or 30), limits.memory_limit_mb, limits.wall_time
 
 
 def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = 30.0,
-               memory_mb: int = 2048) -> FileAudit:
+               memory_mb: int = 2048, wall_time: float = 300.0) -> FileAudit:
     """Grade file's function definitions in a fresh process, the checks in this one."""
     source_folder = str(paths.SOURCE_DIR / assignment)
     if source_folder not in sys.path:
         sys.path.insert(0, source_folder)  # the checks' flower data comes from planar_utils, as in the kernel
     result = FileAudit(str(file), "audited")
     with _language_of(assignment):
-        return _clean_room(file, assignment, timeout, memory_mb, result)
+        return _clean_room(file, assignment, timeout, memory_mb, wall_time, result)
 
 
 @contextlib.contextmanager
@@ -369,7 +366,8 @@ def _language_of(assignment: str) -> Iterator[None]:
             os.environ[messages.ENVIRONMENT_VARIABLE] = saved
 
 
-def _clean_room(file: Path, assignment: str, timeout: float, memory_mb: int, result: FileAudit) -> FileAudit:
+def _clean_room(file: Path, assignment: str, timeout: float, memory_mb: int, wall_time: float,
+                result: FileAudit) -> FileAudit:
     from backprop_hw import checks
 
     try:
@@ -382,7 +380,8 @@ def _clean_room(file: Path, assignment: str, timeout: float, memory_mb: int, res
     cells = graded_cells(assignment)
     with tempfile.TemporaryDirectory(prefix="backprop-audit-") as workdir:
         shutil.copy(paths.SOURCE_DIR / assignment / "planar_utils.py", workdir)
-        process = StudentProcess(code, sorted(answer_key.GRADED_FUNCTIONS), Path(workdir), timeout, memory_mb)
+        process = StudentProcess(code, sorted(answer_key.GRADED_FUNCTIONS), Path(workdir), timeout, memory_mb,
+                                 wall_time)
         try:
             for cell in cells:
                 message = ""
@@ -414,8 +413,8 @@ def clean_rooms(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int
     """clean_room() for every file, `jobs` at a time, with the course's limits (or `timeout` per call)."""
     from tqdm import tqdm
 
-    course_timeout, memory_mb = course_limits()
-    work = [(file, assignment, timeout or course_timeout, memory_mb) for file in files]
+    course_timeout, memory_mb, wall_time = course_limits()
+    work = [(file, assignment, timeout or course_timeout, memory_mb, wall_time) for file in files]
     bar = tqdm(total=len(files), unit="file", desc="clean room", disable=None if progress else True, file=sys.stderr)
     try:
         if jobs == 1 or len(files) == 1:

@@ -94,6 +94,11 @@ def decode(data: Any, callback: Callable[[int], Callable] | None = None, depth: 
     raise DataError(f"unknown kind {kind!r}")
 
 
+def same_random_state(a: tuple, b: tuple) -> bool:
+    """Whether two np.random.get_state() tuples are equal (each side sends its state when it changed)."""
+    return a[0] == b[0] and a[2:] == b[2:] and np.array_equal(a[1], b[1])
+
+
 def dumps(message: dict) -> bytes:
     """One message as one line (base64 and JSON escapes keep newlines out of it)."""
     return json.dumps(message, separators=(",", ":")).encode() + b"\n"

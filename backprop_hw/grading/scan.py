@@ -34,7 +34,7 @@ GRADER_WORDS = re.compile(r"NBGRADER\w*|nbgrader|backprop_hw|gradebook|\.ipynb")
 HARMLESS_MAGICS = {"matplotlib", "time", "timeit"}
 
 
-def _python(source: str) -> str:
+def python_of(source: str) -> str:
     """The cell as the kernel runs it: IPython syntax (magics, !shell, x?) turned into Python calls."""
     from IPython.core.inputtransformer2 import TransformerManager
 
@@ -116,7 +116,7 @@ def scan(nb: NotebookNode) -> list[str]:
         if cell.get("cell_type") != "code":
             continue  # test cells too: their metadata is the student's to fake
         try:
-            tree = ast.parse(_python(cell.source))
+            tree = ast.parse(python_of(cell.source))
         except Exception:  # noqa: BLE001  (a syntax error: the cell fails when it runs, and nbgrader says so)
             continue
         for node in ast.walk(tree):

@@ -60,7 +60,7 @@ class Channel:
 
     def send(self, message: dict) -> None:
         state = np.random.get_state()
-        if self.rng_seen is None or not _same_state(state, self.rng_seen):
+        if self.rng_seen is None or not plain_data.same_random_state(state, self.rng_seen):
             message["rng"] = plain_data.encode(state)
             self.rng_seen = state
         self.writer.write(plain_data.dumps(message))
@@ -75,10 +75,6 @@ class Channel:
             np.random.set_state(plain_data.decode(message["rng"]))
             self.rng_seen = np.random.get_state()
         return message
-
-
-def _same_state(a, b) -> bool:
-    return a[0] == b[0] and a[2:] == b[2:] and np.array_equal(a[1], b[1])
 
 
 class Student:
