@@ -10,6 +10,7 @@ import pytest
 from backprop_hw.checks import answer_key, cells
 from backprop_hw.checks.gradient_check import numerical_gradient, relative_difference
 from backprop_hw.checks.harness import HiddenTestFailure, stand_ins
+from backprop_hw.checks.line_count import count_lines
 from backprop_hw.checks.problems import random_problem
 from backprop_hw.checks.tolerances import GRADIENT_RTOL, NUMERICAL_STEP, VALUE_RTOL
 
@@ -149,3 +150,26 @@ def test_value_tolerance_separates_float32_from_a_real_mistake():
     z = np.linspace(-5, 5, 11)
     as_float32 = answer_key.sigmoid(z.astype(np.float32))
     assert np.allclose(as_float32, answer_key.sigmoid(z), rtol=VALUE_RTOL)
+
+
+def _loop_unseen(A2, Y):
+    """compute_cost with a loop over the examples, line tracing off while it loops and back on after."""
+    import sys
+
+    counter = sys.gettrace()
+    sys.settrace(None)
+    cost = 0.0
+    for i in range(Y.shape[1]):
+        cost -= (Y[0, i] * np.log(A2[0, i]) + (1 - Y[0, i]) * np.log(1 - A2[0, i])) / Y.shape[1]
+    sys.settrace(counter)
+    return float(cost)
+
+
+def test_a_loop_hidden_from_the_line_counter_fails_the_vectorization_test():
+    import sys
+
+    with pytest.raises(HiddenTestFailure, match="sys.settrace"):
+        cells.check_compute_cost(_loop_unseen)
+    assert type(sys.settrace).__name__ == "builtin_function_or_method"  # put back after the test
+    assert type(sys.setprofile).__name__ == "builtin_function_or_method"
+    assert count_lines(lambda: sum(range(3))) == 1  # and counting works as before

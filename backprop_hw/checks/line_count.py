@@ -11,6 +11,10 @@ import sys
 from typing import Any, Callable
 
 
+class TracingChanged(RuntimeError):
+    """The counted code replaced or removed the line counter (sys.settrace): its count means nothing."""
+
+
 def library_paths() -> tuple[str, ...]:
     """Folders whose code is not the student's: Python, installed packages, this package."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,9 +23,15 @@ def library_paths() -> tuple[str, ...]:
 
 
 def count_lines(run: Callable[[], Any]) -> int:
-    """How many lines of code outside library_paths() run() executes."""
+    """How many lines of code outside library_paths() run() executes.
+
+    Counting is sys.settrace, which the counted code could turn off: while it runs,
+    sys.settrace and sys.setprofile refuse (TracingChanged), and the counter must
+    still be in place when it returns.
+    """
     library = library_paths()
     count = 0
+    touched: list[str] = []
 
     def count_line(frame, event, arg):
         nonlocal count
@@ -32,10 +42,20 @@ def count_lines(run: Callable[[], Any]) -> int:
     def enter(frame, event, arg):
         return None if frame.f_code.co_filename.startswith(library) else count_line
 
-    previous = sys.gettrace()
-    sys.settrace(enter)
+    def refuse(name: str) -> Callable[..., None]:
+        def refused(*args: Any) -> None:
+            touched.append(name)
+            raise TracingChanged(f"the function called sys.{name}, so its lines cannot be counted")
+        return refused
+
+    settrace, setprofile, previous = sys.settrace, sys.setprofile, sys.gettrace()
+    sys.settrace, sys.setprofile = refuse("settrace"), refuse("setprofile")
+    settrace(enter)
     try:
         run()
+        if touched or sys.gettrace() is not enter:  # a caught TracingChanged still counts
+            raise TracingChanged("the function changed sys.settrace, so its lines cannot be counted")
     finally:
-        sys.settrace(previous)
+        sys.settrace, sys.setprofile = settrace, setprofile
+        settrace(previous)
     return count

@@ -48,6 +48,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "{name} відповіла функцією {name} з еталонного розв'язку, збереженою з іншого тесту: "
               "тест {name} перевіряє лише ваш власний код.",
     },
+    "tracing_changed": {
+        "en": "{name} changed sys.settrace, which this test uses to count the lines your code runs: "
+              "leave tracing alone.",
+        "uk": "{name} змінила sys.settrace, яким цей тест рахує виконані рядки вашого коду: "
+              "не змінюйте трасування.",
+    },
     "returned_none": {
         "en": "{what} is None: did the function forget to return it?",
         "uk": "{what} дорівнює None: можливо, у функції бракує return?",

@@ -27,6 +27,7 @@ FILE_CALLS = {"open", "listdir", "remove", "unlink", "rmtree", "rmdir", "rename"
 SHELL_CALLS = {"system", "getoutput", "popen"}  # os.system, os.popen, and what IPython makes of `!cmd`
 DISPLAY_HOOKS = {"showtraceback", "set_custom_exc", "excepthook", "_showtraceback", "showsyntaxerror"}
 DYNAMIC = {"exec", "eval", "compile", "__import__"}
+TRACING = {"settrace", "setprofile", "_settraceallthreads"}  # the loop-over-examples test counts lines
 GRADER_WORDS = re.compile(r"NBGRADER\w*|nbgrader|backprop_hw|gradebook|\.ipynb")
 
 
@@ -81,6 +82,8 @@ def _cell_flags(tree: ast.AST, numpy_names: set[str]) -> list[str]:
                 flags.append(f"uses files or the shell ({'.'.join(path)})")
             if name in DISPLAY_HOOKS:
                 flags.append(f"overrides error display ({'.'.join(path)})")
+            if name in TRACING:
+                flags.append(f"changes Python's tracing, which counts the lines a test runs ({'.'.join(path)})")
             if name in SHELL_CALLS:
                 flags.append(f"runs shell commands ({'.'.join(path)})")
             if name in ("run_line_magic", "run_cell_magic") and node.args and isinstance(node.args[0], ast.Constant):
@@ -89,6 +92,8 @@ def _cell_flags(tree: ast.AST, numpy_names: set[str]) -> list[str]:
                     flags.append(f"uses the magic {'%%' if name == 'run_cell_magic' else '%'}{magic}")
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            if isinstance(node, ast.ImportFrom) and {a.name for a in node.names} & TRACING:
+                flags.append(f"changes Python's tracing, which counts the lines a test runs (from {node.module} import)")
             if any(m.split(".")[0] == "backprop_hw" for m in modules):
                 flags.append("imports the grader's package backprop_hw")
             if any(m.split(".")[0] in ("subprocess", "ctypes", "signal", "shutil", "importlib", "builtins") for m in modules):

@@ -139,6 +139,17 @@ def _keeps_a_stand_in(reference: NotebookNode) -> NotebookNode:
     return notebooks.with_change(nb, "compute_cost", "m = Y.shape[1]", "return kept(A2, Y)")
 
 
+def _hides_its_loop(reference: NotebookNode) -> NotebookNode:
+    """compute_cost loops over the examples (right value) with the line counter switched off, and back
+    on before it returns, so that the loop-over-examples test would count no loop."""
+    from backprop_hw.harness.catalogue import LOOPED_COST, REFERENCE_COST
+
+    nb = notebooks.with_change(reference, "compute_cost", REFERENCE_COST, LOOPED_COST)
+    nb = notebooks.with_change(nb, "compute_cost", "    cost = 0.0\n",
+                               "    import sys\n    counter = sys.gettrace()\n    sys.settrace(None)\n    cost = 0.0\n")
+    return notebooks.with_change(nb, "compute_cost", "return float(cost)", "sys.settrace(counter)\n    return float(cost)")
+
+
 CASES: list[Case] = [
     Case("test-cell-pass", "a test cell edited to `pass`", _edit_cell("test_sigmoid", _set("source", "pass")), 100),
     Case("wrong-and-test-pass", "a wrong sigmoid, and its test cell edited to `pass`",
@@ -187,6 +198,8 @@ CASES: list[Case] = [
          100, flag="suspicious: uses files or the shell (os.listdir)"),
     Case("keeps-a-stand-in", "keeps the answer key's compute_cost, which stands in while forward_propagation is "
          "tested, and answers compute_cost's own test with it", _keeps_a_stand_in, 95),
+    Case("hides-its-loop", "loops over the examples with sys.settrace switched off while it does",
+         _hides_its_loop, 95, flag="suspicious: changes Python's tracing, which counts the lines a test runs"),
     Case("imports-the-grader", "imports the answer key from the grader's package",
          _sigmoid("from backprop_hw.checks.answer_key import sigmoid as key\n    return key(z)"), 96,
          flag="suspicious: imports the grader's package backprop_hw", may_score_above=True),
