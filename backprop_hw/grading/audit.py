@@ -32,8 +32,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -51,10 +53,23 @@ from backprop_hw.grading import plain_data, repair, scan
 
 STUDENT_PROCESS = Path(__file__).with_name("student_process.py")
 HIDDEN_CHECK = re.compile(r"^\s*(check_\w+)\((\w+)\)", flags=re.MULTILINE)
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # far above any honest reply (the largest is a few arrays of 400 examples)
+WORKER_MEMORY_MB = 2048  # beyond the student's limit, for the checks and the answer key run on its behalf
+AUDIT_SEED = 0  # each file starts from the same random state: the audit of a file never depends on the one before
 
 
 class StudentError(Exception):
     """What the student's function did instead of returning: raised, ran too long, ended its process."""
+
+
+class _OutOfTime(BaseException):
+    """The call's time ran out while the answer key worked for the student's function."""
+
+
+def printable(text: str, limit: int = 500) -> str:
+    """Text the student's code chose, safe to print in a report: one line, no control characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 # --- what the clean room runs ---------------------------------------------------------------
@@ -122,7 +137,7 @@ class StudentProcess:
         self.timeout, self.memory_mb, self.wall_time = timeout, memory_mb, wall_time
         self.ends = time.monotonic() + wall_time  # all calls of one submission together
         self.process: subprocess.Popen | None = None
-        self.buffer = b""
+        self.buffer = bytearray()
         self.load_errors: list[str] = []
         self.rng_seen = None
         self.tested = ""  # the function under test: its own answer key stays out of reach
@@ -142,10 +157,11 @@ class StudentProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-I", str(STUDENT_PROCESS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, cwd=self.workdir, env=env, start_new_session=True, preexec_fn=limits)
-        self.buffer, self.rng_seen = b"", None
+        self.buffer, self.rng_seen = bytearray(), None
         self._send({"code": self.code, "graded": self.graded})
         loaded = self._receive(min(time.monotonic() + max(self.timeout, 60.0), self.ends))  # imports take a while
-        self.load_errors = [str(e) for e in loaded.get("errors", [])]
+        errors = loaded.get("errors")
+        self.load_errors = [printable(e) for e in errors][:20] if isinstance(errors, list) else []
 
     def close(self) -> None:
         if self.process is None:
@@ -174,34 +190,41 @@ class StudentProcess:
 
     def _receive(self, deadline: float) -> dict:
         out = self.process.stdout.fileno()
-        while b"\n" not in self.buffer:
+        searched = 0
+        while (end := self.buffer.find(b"\n", searched)) < 0:
+            searched = len(self.buffer)
+            if searched > MAX_MESSAGE_BYTES:
+                self.close()
+                raise StudentError(f"the student's process sent a message over {MAX_MESSAGE_BYTES >> 20} MB")
             left = deadline - time.monotonic()
             if left <= 0:
                 self.close()
-                if deadline >= self.ends:
-                    raise StudentError(f"the submission's functions ran longer than {self.wall_time:g} s in all "
-                                       f"(GradingLimits.wall_time)")
-                raise StudentError(f"the function ran longer than {self.timeout:g} s (Execute.timeout)")
+                raise self._out_of_time(deadline)
             ready, _, _ = select.select([out], [], [], left)
             if ready:
                 chunk = os.read(out, 1 << 20)
                 if not chunk:
                     raise self._ended()
                 self.buffer += chunk
-        line, self.buffer = self.buffer.split(b"\n", 1)
+        line = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
         try:
             message = plain_data.loads(line)
             if "rng" in message:
-                np.random.set_state(plain_data.decode(message["rng"]))
+                np.random.set_state(plain_data.random_state(message["rng"]))
                 self.rng_seen = np.random.get_state()
-        except (ValueError, TypeError, KeyError) as error:  # DataError and bad JSON are ValueErrors
+        except (ValueError, TypeError, KeyError, RecursionError, OverflowError) as error:  # DataError is a ValueError
             self.close()
-            raise StudentError(f"the student's process sent something that is not plain data ({error})") from None
+            raise StudentError("the student's process sent something that is not plain data "
+                               f"({printable(error, 200)})") from None
         return message
 
     def _ended(self) -> StudentError:
-        code = self.process.wait() if self.process else None
-        self.process = None
+        try:
+            code = self.process.wait(timeout=2) if self.process else None
+        except subprocess.TimeoutExpired:  # it closed its pipe and lives on: close() ends it
+            code = None
+        self.close()  # its process group too, and our ends of the pipes
         how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
         memory = " (out of memory?)" if code == -signal.SIGKILL or code == 1 else ""
         return StudentError(f"the student's process ended ({how}{memory})")
@@ -210,6 +233,9 @@ class StudentProcess:
 
     def call(self, name: str, args: tuple, kwargs: dict, count_lines: bool = False) -> Any:
         if self.process is None:
+            if time.monotonic() >= self.ends:  # no new process once the submission's time is spent
+                raise StudentError(f"the submission's functions ran longer than {self.wall_time:g} s in all "
+                                   f"(GradingLimits.wall_time)")
             self.start()
         callbacks: list[Callable] = []
 
@@ -218,9 +244,27 @@ class StudentProcess:
             return len(callbacks) - 1
 
         self.tested = name
+        deadline = min(time.monotonic() + self.timeout, self.ends)
+        # The answer key and callbacks run here, in between, on what the student's code asked for:
+        # the alarm bounds them by the call's time, and whatever they print goes nowhere.
+        try:
+            with _alarm(deadline - time.monotonic()), open(os.devnull, "w") as nowhere, \
+                    contextlib.redirect_stdout(nowhere), contextlib.redirect_stderr(nowhere):
+                return self._call(name, args, kwargs, count_lines, deadline, callbacks, number)
+        except _OutOfTime:
+            self.close()
+            raise self._out_of_time(deadline) from None
+
+    def _out_of_time(self, deadline: float) -> StudentError:
+        if deadline >= self.ends:
+            return StudentError(f"the submission's functions ran longer than {self.wall_time:g} s in all "
+                                f"(GradingLimits.wall_time)")
+        return StudentError(f"the function ran longer than {self.timeout:g} s (Execute.timeout)")
+
+    def _call(self, name: str, args: tuple, kwargs: dict, count_lines: bool, deadline: float,
+              callbacks: list[Callable], number: Callable[[Callable], int]) -> Any:
         self._send({"op": "call", "name": name, "args": plain_data.encode(list(args), number),
                     "kwargs": plain_data.encode(kwargs, number), "count_lines": count_lines})
-        deadline = min(time.monotonic() + self.timeout, self.ends)
         while True:
             message = self._receive(deadline)
             op = message.get("op")
@@ -229,7 +273,7 @@ class StudentProcess:
                 continue
             try:
                 if op == "raised":
-                    raise StudentError(f"{message.get('type')}: {message.get('message')}")
+                    raise StudentError(printable(f"{message.get('type')}: {message.get('message')}"))
                 if op != "result":
                     raise plain_data.DataError(f"unexpected message {op!r}")
                 value = plain_data.decode(message["value"])
@@ -237,28 +281,58 @@ class StudentProcess:
                     _copy_back(list(args), plain_data.decode(message["args_after"]))
                     _copy_back(kwargs, plain_data.decode(message["kwargs_after"]))
                 return value
-            except (plain_data.DataError, KeyError, TypeError) as error:
-                raise StudentError(f"the student's process sent something that is not plain data ({error})") from None
+            except (plain_data.DataError, KeyError, TypeError, RecursionError, OverflowError) as error:
+                self.close()
+                raise StudentError("the student's process sent something that is not plain data "
+                                   f"({printable(error, 200)})") from None
 
     def _answer(self, message: dict, callbacks: list[Callable]) -> None:
-        """A stand-in or a function argument called back from the student's side."""
+        """A stand-in or a function argument called back from the student's side.
+
+        The answer key runs here on arguments the student's code chose: within the call's alarm,
+        printing nowhere (print_cost=True must not reach --json), in a worker whose memory is
+        limited (clean_rooms)."""
         try:
             if message["op"] == "key":
                 name = message.get("name")
                 if name not in answer_key.GRADED_FUNCTIONS:
-                    raise StudentError(f"there is no stand-in for {name}")
+                    raise StudentError(f"there is no stand-in for {printable(name, 100)}")
                 if name == self.tested:  # kept from another function's test (see harness.UNDER_TEST)
                     raise HiddenTestFailure(say("stand_in_refused", name=name))
                 function = answer_key.GRADED_FUNCTIONS[name]
             else:
                 function = callbacks[int(message["id"])]
             args, kwargs = plain_data.decode(message["args"]), plain_data.decode(message["kwargs"])
+            if not isinstance(args, list) or not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+                raise plain_data.DataError("a call's arguments must be a list and a dict")
             with quiet():
                 value = function(*args, **kwargs)
             reply = {"op": "return", "value": plain_data.encode(value)}
         except Exception as error:  # noqa: BLE001  (the student's side gets the error, as a call would)
-            reply = {"op": "raise", "message": f"{type(error).__name__}: {error}"}
+            reply = {"op": "raise", "message": printable(f"{type(error).__name__}: {error}")}
         self._send(reply)
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """Raise _OutOfTime in this thread after `seconds` (only the main thread can take signals:
+    elsewhere, as in a test's thread, only the waits for the student's process are bounded)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if seconds <= 0:
+        raise _OutOfTime
+
+    def out_of_time(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _copy_back(original: Any, after: Any) -> None:
@@ -271,10 +345,13 @@ def _copy_back(original: Any, after: Any) -> None:
             if key not in after:
                 del original[key]
         for key, value in after.items():
-            if key in original and isinstance(original[key], (np.ndarray, dict, list)):
-                _copy_back(original[key], value)
+            mine = original.get(key)
+            same_array = isinstance(mine, np.ndarray) and isinstance(value, np.ndarray) and mine.shape == value.shape
+            if same_array or (isinstance(mine, dict) and isinstance(value, dict)) or (
+                    isinstance(mine, list) and isinstance(value, list) and len(mine) == len(value)):
+                _copy_back(mine, value)  # in place: the check may hold the inner object too
             else:
-                original[key] = value
+                original[key] = value  # added, or replaced by something else (another shape, another type)
     elif isinstance(original, list) and isinstance(after, list) and len(original) == len(after):
         for mine, theirs in zip(original, after):
             _copy_back(mine, theirs)
@@ -348,8 +425,12 @@ def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = 
     if source_folder not in sys.path:
         sys.path.insert(0, source_folder)  # the checks' flower data comes from planar_utils, as in the kernel
     result = FileAudit(str(file), "audited")
-    with _language_of(assignment):
-        return _clean_room(file, assignment, timeout, memory_mb, wall_time, result)
+    np.random.seed(AUDIT_SEED)
+    try:
+        with _language_of(assignment):
+            return _clean_room(file, assignment, timeout, memory_mb, wall_time, result)
+    except Exception as error:  # noqa: BLE001  (one file's failure is that file's result, never the batch's)
+        return FileAudit(str(file), "audit failed", printable(f"{type(error).__name__}: {error}"))
 
 
 @contextlib.contextmanager
@@ -394,8 +475,9 @@ def _clean_room(file: Path, assignment: str, timeout: float, memory_mb: int, wal
                 result.cells.append(CellAudit(cell.grade_id, cell.function, cell.points, None,
                                               0.0 if message else cell.points, message,
                                               defined.get(cell.function, [])))
-                if process.load_errors:
-                    result.notes += [f"clean room could not run {e}" for e in process.load_errors]
+                if process.load_errors:  # once, though a restarted process reports them again
+                    result.notes += [note for e in process.load_errors
+                                     if (note := f"clean room could not run {e}") not in result.notes]
                     process.load_errors = []
         finally:
             process.close()
@@ -404,31 +486,50 @@ def _clean_room(file: Path, assignment: str, timeout: float, memory_mb: int, wal
     return result
 
 
+def _limit_worker_memory(megabytes: int) -> None:
+    """A worker's memory limit: the answer key runs there on sizes the student's code chose."""
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
 def _clean_room_job(args: tuple) -> FileAudit:
     return clean_room(*args)
 
 
 def clean_rooms(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, progress: bool = True,
                 timeout: float | None = None) -> list[FileAudit]:
-    """clean_room() for every file, `jobs` at a time, with the course's limits (or `timeout` per call)."""
+    """clean_room() for every file in worker processes, `jobs` at a time, with the course's limits (or
+    `timeout` per call). A worker that dies costs its file alone: the files it may have held are
+    audited again one by one, and the one that kills its worker again is reported as such."""
     from tqdm import tqdm
 
     course_timeout, memory_mb, wall_time = course_limits()
     work = [(file, assignment, timeout or course_timeout, memory_mb, wall_time) for file in files]
+    results: dict[int, FileAudit] = {}
+    worker_memory = memory_mb + WORKER_MEMORY_MB
     bar = tqdm(total=len(files), unit="file", desc="clean room", disable=None if progress else True, file=sys.stderr)
     try:
-        if jobs == 1 or len(files) == 1:
-            results = []
-            for args in work:
-                results.append(_clean_room_job(args))
-                bar.update(1)
-            return results
-        with ProcessPoolExecutor(max_workers=jobs or 2) as pool:
-            results = []
-            for found in pool.map(_clean_room_job, work):
-                results.append(found)
-                bar.update(1)
-            return results
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs or 2, len(files))), initializer=_limit_worker_memory,
+                                 initargs=(worker_memory,)) as pool:
+            futures = {pool.submit(_clean_room_job, args): index for index, args in enumerate(work)}
+            for future, index in futures.items():
+                try:
+                    results[index] = future.result()
+                    bar.update(1)
+                except BrokenProcessPool:
+                    break
+        for index in (i for i in range(len(work)) if i not in results):  # after a worker died, one at a time
+            with ProcessPoolExecutor(max_workers=1, initializer=_limit_worker_memory, initargs=(worker_memory,)) as alone:
+                try:
+                    results[index] = alone.submit(_clean_room_job, work[index]).result()
+                except BrokenProcessPool:
+                    results[index] = FileAudit(str(files[index]), "audit failed",
+                                               "the audit's worker process died auditing this file")
+            bar.update(1)
+        return [results[index] for index in range(len(work))]
     finally:
         bar.close()
 

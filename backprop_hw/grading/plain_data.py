@@ -34,6 +34,8 @@ def encode(value: Any, callback_id: Callable[[Callable], int] | None = None, dep
         return {"$": "other", "type": "too deeply nested"}
     if value is None or type(value) in (bool, int, str):
         return value
+    if isinstance(value, str):  # np.str_ keys, str subclasses: the text is the data
+        return str.__str__(value)
     if type(value) is float:
         return {"$": "float", "repr": repr(value)}  # JSON has no inf and nan
     if isinstance(value, np.generic) and value.dtype.kind in NUMERIC_KINDS:
@@ -41,11 +43,12 @@ def encode(value: Any, callback_id: Callable[[Callable], int] | None = None, dep
     if isinstance(value, np.ndarray) and value.dtype.kind in NUMERIC_KINDS and value.dtype.fields is None:
         plain = np.ascontiguousarray(value.view(np.ndarray))
         return {"$": "array", "dtype": plain.dtype.str, "shape": list(plain.shape), "data": _b64(plain.tobytes())}
-    if type(value) in (list, tuple):
-        return {"$": type(value).__name__, "items": [encode(v, callback_id, depth + 1) for v in value]}
-    if type(value) is dict:
+    if isinstance(value, (list, tuple)):  # a namedtuple travels as a tuple
+        kind = "list" if isinstance(value, list) else "tuple"
+        return {"$": kind, "items": [encode(v, callback_id, depth + 1) for v in value]}
+    if isinstance(value, dict):  # OrderedDict, defaultdict: their items are the data
         return {"$": "dict", "items": [[encode(k, callback_id, depth + 1), encode(v, callback_id, depth + 1)]
-                                       for k, v in value.items()]}
+                                       for k, v in dict.items(value)]}
     if callable(value) and callback_id is not None:
         return {"$": "callback", "id": callback_id(value)}
     return {"$": "other", "type": type(value).__name__}
@@ -92,6 +95,22 @@ def decode(data: Any, callback: Callable[[int], Callable] | None = None, depth: 
         name = _text(data["type"], 100)
         return type(name if name.isidentifier() else "object", (), {})()  # a stand-in with the type's name only
     raise DataError(f"unknown kind {kind!r}")
+
+
+def random_state(data: Any) -> tuple:
+    """A NumPy global random state as np.random.set_state() takes it, checked field by field:
+    the other side sends it, and set_state() trusts what it is given."""
+    state = decode(data)
+    if not (type(state) is tuple and len(state) == 5 and state[0] == "MT19937"):
+        raise DataError("not an MT19937 random state")
+    _, key, position, has_gauss, cached_gaussian = state
+    if not (isinstance(key, np.ndarray) and key.shape == (624,) and key.dtype.kind in "iu"
+            and key.min(initial=0) >= 0 and key.max(initial=0) < 2**32):
+        raise DataError("a random state's key must be 624 unsigned 32-bit integers")
+    if not (type(position) is int and 0 <= position <= 624 and has_gauss in (0, 1)
+            and type(cached_gaussian) is float and math.isfinite(cached_gaussian)):
+        raise DataError("a random state's position, has_gauss or cached gaussian is out of range")
+    return ("MT19937", key.astype(np.uint32), position, has_gauss, cached_gaussian)
 
 
 def same_random_state(a: tuple, b: tuple) -> bool:

@@ -128,8 +128,11 @@ class Student:
             return {"op": "raised", "type": type(error).__name__, "message": str(error)[:2000]}
         finally:
             self.namespace.update(saved)
-        return {"op": "result", "value": plain_data.encode(value),
-                "args_after": plain_data.encode(list(args)), "kwargs_after": plain_data.encode(kwargs)}
+        try:  # a subclass's own __iter__ or items() runs here, and may raise
+            return {"op": "result", "value": plain_data.encode(value),
+                    "args_after": plain_data.encode(list(args)), "kwargs_after": plain_data.encode(kwargs)}
+        except BaseException as error:  # noqa: BLE001
+            return {"op": "raised", "type": type(error).__name__, "message": str(error)[:2000]}
 
 
 def main() -> None:
