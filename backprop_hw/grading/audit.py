@@ -63,7 +63,8 @@ class StudentError(Exception):
 
 
 class _OutOfTime(BaseException):
-    """The call's time ran out while the answer key worked for the student's function."""
+    """A call's time ran out (the alarm of _alarm), wherever this process was: waiting for the
+    student's process, or running the answer key on its behalf."""
 
 
 def printable(text: str, limit: int = 500) -> str:
@@ -317,8 +318,8 @@ class StudentProcess:
 def _alarm(seconds: float) -> Iterator[None]:
     """Raise _OutOfTime in this thread after `seconds` (only the main thread can take signals:
     elsewhere, as in a test's thread, only the waits for the student's process are bounded)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield  # no signals here, or an outer call's alarm already runs (the earlier deadline)
         return
     if seconds <= 0:
         raise _OutOfTime
