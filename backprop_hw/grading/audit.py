@@ -235,8 +235,7 @@ class StudentProcess:
     def call(self, name: str, args: tuple, kwargs: dict, count_lines: bool = False) -> Any:
         if self.process is None:
             if time.monotonic() >= self.ends:  # no new process once the submission's time is spent
-                raise StudentError(f"the submission's functions ran longer than {self.wall_time:g} s in all "
-                                   f"(GradingLimits.wall_time)")
+                raise self._out_of_time(self.ends)
             self.start()
         callbacks: list[Callable] = []
 
