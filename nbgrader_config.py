@@ -21,6 +21,16 @@ c.CourseDirectory.course_id = "backprop-course"
 # the cell and goes on with the next one.
 c.Execute.timeout = 30
 
+# Student code runs in a sandbox (bubblewrap; backprop_hw/grading/sandbox.py): it sees the
+# system and the Python environment read-only, not the course root, the repository or your
+# home; it writes only to its own working copy in a private, capped /tmp; no network; at most
+# max_processes processes; nothing it starts outlives its kernel. Without bubblewrap, grading
+# stops and says how to install it. Sandbox.enabled = False grades without it (every run warns).
+c.Execute.kernel_manager_class = "backprop_hw.grading.sandbox.SandboxedKernelManager"
+c.Sandbox.enabled = True
+c.Sandbox.tmp_size_mb = 512  # the working copy and /tmp; the notebook writes nothing there itself
+c.Sandbox.max_processes = 64  # a kernel uses about 10 (threads count too)
+
 # A runaway print loop must not make the autograded notebook or the feedback huge.
 c.LimitOutput.max_lines = 300
 c.LimitOutput.max_traceback = 60

@@ -38,7 +38,7 @@ from nbgrader import utils as nbgrader_utils
 from traitlets import Bool, Float, Instance, Integer, default
 from traitlets.config import Configurable
 
-from backprop_hw.grading import repair, scan, speedups, worker
+from backprop_hw.grading import repair, sandbox, scan, speedups, worker
 
 
 class GradingLimits(Configurable):
@@ -219,7 +219,7 @@ class ParallelAutogradeApp(AutogradeApp):
 
     @default("classes")
     def _classes_default(self):
-        return AutogradeApp._classes_default(self) + [GradingLimits]
+        return AutogradeApp._classes_default(self) + [GradingLimits, sandbox.Sandbox]
 
     def start(self) -> None:
         from nbgrader.apps.baseapp import NbGrader
@@ -230,6 +230,8 @@ class ParallelAutogradeApp(AutogradeApp):
             self.fail("Give exactly one assignment id")
         self.coursedir.assignment_id = self.extra_args[0]
         limits = GradingLimits(parent=self)
+        policy = sandbox.Policy.from_config(parent=self, course_root=self.coursedir.root)
+        sandbox.check(policy)  # before any work: no sandbox, no grading (unless the course opted out)
         jobs = self.jobs or limits.jobs
         execute = Execute(parent=self)  # the course's Execute options, resolved as nbgrader resolves them
         settings = worker.Settings(
@@ -241,6 +243,7 @@ class ParallelAutogradeApp(AutogradeApp):
             iopub_timeout=max(execute.iopub_timeout, execute.timeout or 0),
             wall_time=limits.wall_time, memory_limit_mb=limits.memory_limit_mb,
             output_limit_kb=limits.output_limit_kb, fork_kernels=limits.fork_kernels,
+            sandbox_policy=policy.as_dict(),
         ).__dict__
         progress = self.progress_factory(self.count_submissions())
         OUTCOMES.clear()

@@ -30,7 +30,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
 
-from backprop_hw.grading import forkserver
+from backprop_hw.grading import forkserver, sandbox
 
 NOT_RUN = "NotRun"  # ename of the error put into graded cells that never ran
 
@@ -49,6 +49,7 @@ class Settings:
     memory_limit_mb: int = 2048
     output_limit_kb: int = 1024
     fork_kernels: bool = True
+    sandbox_policy: dict = field(default_factory=lambda: sandbox.Policy().as_dict())  # as plain data
 
 
 @dataclass
@@ -126,10 +127,15 @@ class KernelSupply:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self.policy = sandbox.Policy(**settings.sandbox_policy)
         self.ahead: AsyncKernelManager | None = None
-        self.server = forkserver.ForkServer() if settings.fork_kernels else None
+        self.server = forkserver.ForkServer() if settings.fork_kernels and not self.policy.enabled else None
 
     def _launch(self) -> AsyncKernelManager:
+        if self.policy.enabled:  # a sandbox of its own for each kernel, made before its submission is known
+            km = sandbox.SandboxedKernelManager(kernel_name=self.settings.kernel_name, policy=self.policy)
+            run_sync(km.start_kernel)(extra_arguments=self.settings.extra_arguments, stderr=subprocess.DEVNULL)
+            return km
         km = AsyncKernelManager(kernel_name=self.settings.kernel_name)
         if self.server is not None and not self.server.alive():  # it died: the next kernels need a new one
             self.server = forkserver.ForkServer()
@@ -211,8 +217,8 @@ async def _until_ready(kc, timeout: float) -> None:
 
 def _prepare_kernel(km: AsyncKernelManager, cwd: str, memory_limit_mb: int):
     """Connect to the kernel, wait until it answers, then (silently, without touching execution
-    counts) move it to the submission's folder and cap its memory. Returns the connected client,
-    which the executor then uses, and the seconds spent waiting."""
+    counts) move it to the submission's folder (in a sandbox: its working copy of it) and cap its
+    memory. Returns the connected client, which the executor then uses, and the seconds spent waiting."""
     started = time.perf_counter()
     kc = km.client()
     kc.start_channels()
@@ -220,8 +226,13 @@ def _prepare_kernel(km: AsyncKernelManager, cwd: str, memory_limit_mb: int):
         run_sync(_until_ready)(kc, 60)
         waited = time.perf_counter() - started
         limit = memory_limit_mb * 1024 * 1024
-        code = (f"import os as _o, resource as _r\n_o.chdir({cwd!r})\n"
-                f"_r.setrlimit(_r.RLIMIT_AS, ({limit}, {limit}))\ndel _o, _r")
+        jail = getattr(km, "jail", None)
+        if jail is not None:
+            jail.stage(cwd)
+            move = sandbox.copy_in_code(jail)
+        else:
+            move = f"import os as _o\n_o.chdir({cwd!r})\ndel _o"
+        code = f"{move}\nimport resource as _r\n_r.setrlimit(_r.RLIMIT_AS, ({limit}, {limit}))\ndel _r"
         reply = run_sync(kc.execute_interactive)(code, silent=True, store_history=False, timeout=30,
                                                  output_hook=lambda message: None)
         if reply["content"].get("status") != "ok":
