@@ -9,7 +9,21 @@ from pathlib import Path
 from backprop_hw import paths
 
 
+NO_SANDBOX_HELP = ("run student code without the bubblewrap sandbox (warns): it can then change the hidden "
+                   "tests, read source/, write the gradebook and reach the network")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from backprop_hw.grading.sandbox import SandboxUnavailable
+
+    try:
+        return _run(argv)
+    except SandboxUnavailable as error:
+        print(f"backprop-hw: {error}", file=sys.stderr)
+        return 1
+
+
+def _run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="backprop-hw", description="Tools for the backpropagation nbgrader course.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -34,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--json", action="store_true", help="print the results as JSON")
     grade.add_argument("--csv", type=Path, metavar="FILE", help="also write the results to a CSV file")
     grade.add_argument("--no-cache", action="store_true", help="grade again even files graded before")
+    grade.add_argument("--no-sandbox", action="store_true", help=NO_SANDBOX_HELP)
 
     audit = commands.add_parser("audit", help="grade notebooks again in a clean room (their functions alone, in a "
                                               "process of their own) and report where it differs from the notebook grade")
@@ -42,12 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--jobs", type=int, default=0, help="parallel workers (default: GradingLimits.jobs, 2)")
     audit.add_argument("--json", action="store_true", help="print the results as JSON")
     audit.add_argument("--no-cache", action="store_true", help="grade the notebooks again even if graded before")
+    audit.add_argument("--no-sandbox", action="store_true", help=NO_SANDBOX_HELP)
 
     autograde = commands.add_parser("autograde", help="nbgrader autograde of a course's submitted/ with parallel workers")
     autograde.add_argument("assignment")
     autograde.add_argument("--jobs", type=int, default=0, help="parallel workers (default: GradingLimits.jobs, 2)")
     autograde.add_argument("--force", action="store_true", help="grade again submissions graded before")
     autograde.add_argument("--course", type=Path, default=Path.cwd(), help="the course root (default: here)")
+    autograde.add_argument("--no-sandbox", action="store_true", help=NO_SANDBOX_HELP)
 
     edition = commands.add_parser("edition", help="translated editions: refresh a translation file, or build the edition")
     edition.add_argument("action", choices=["extract", "build"],
@@ -63,15 +80,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "grade":
         from backprop_hw.grading import grade as grade_module
 
-        return grade_module.main(args.paths, args.assignment, args.jobs, args.json, args.csv, not args.no_cache)
+        return grade_module.main(args.paths, args.assignment, args.jobs, args.json, args.csv, not args.no_cache,
+                                 sandboxed=not args.no_sandbox)
     if args.command == "audit":
         from backprop_hw.grading import audit as audit_module
 
-        return audit_module.main(args.paths, args.assignment, args.jobs, args.json, not args.no_cache)
+        return audit_module.main(args.paths, args.assignment, args.jobs, args.json, not args.no_cache,
+                                 sandboxed=not args.no_sandbox)
     if args.command == "autograde":
         from backprop_hw.grading import autograde as autograde_module
 
-        converter = autograde_module.run(args.course, args.assignment, jobs=args.jobs, force=args.force)
+        converter = autograde_module.run(args.course, args.assignment, jobs=args.jobs, force=args.force,
+                                         extra_args=[] if not args.no_sandbox else ["--Sandbox.enabled=False"])
         problems = {s: o for (s, _), o in autograde_module.OUTCOMES.items() if o["status"] != "ok"}
         for student, outcome in sorted(problems.items()):
             print(f"{student}: {outcome['status']}: {outcome['message']}", file=sys.stderr)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -49,7 +50,7 @@ from backprop_hw.checks.harness import HiddenTestFailure, OutsideFunction, quiet
 from backprop_hw.checks import messages
 from backprop_hw.checks.messages import say
 from backprop_hw.grading import grade as grade_module
-from backprop_hw.grading import plain_data, repair, scan
+from backprop_hw.grading import plain_data, repair, sandbox, scan
 
 STUDENT_PROCESS = Path(__file__).with_name("student_process.py")
 HIDDEN_CHECK = re.compile(r"^\s*(check_\w+)\((\w+)\)", flags=re.MULTILINE)
@@ -133,8 +134,9 @@ class StudentProcess:
     """The student's functions in a process of their own, called through its pipes."""
 
     def __init__(self, code: list[dict], graded: list[str], workdir: Path, timeout: float, memory_mb: int,
-                 wall_time: float = 300.0) -> None:
-        self.code, self.graded, self.workdir = code, graded, workdir
+                 wall_time: float = 300.0, policy: sandbox.Policy = sandbox.Policy()) -> None:
+        self.code, self.graded, self.workdir, self.policy = code, graded, workdir, policy
+        self.jail: sandbox.Jail | None = None
         self.timeout, self.memory_mb, self.wall_time = timeout, memory_mb, wall_time
         self.ends = time.monotonic() + wall_time  # all calls of one submission together
         self.process: subprocess.Popen | None = None
@@ -148,16 +150,25 @@ class StudentProcess:
     def start(self) -> None:
         limit = self.memory_mb * 1024 * 1024
 
+        command, cwd = [sys.executable, "-I", str(STUDENT_PROCESS)], self.workdir
+        sandbox.check(self.policy)
+        if self.policy.enabled:  # a sandbox of its own, with a working copy of workdir
+            self.jail = sandbox.Jail(self.policy)
+            self.jail.stage(self.workdir)
+            command, cwd = self.jail.command(command), self.jail.folder
+
         def limits() -> None:
             import resource
 
+            if self.jail is not None:
+                self.jail.enter_cgroup()
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.workdir), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-I", str(STUDENT_PROCESS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, cwd=self.workdir, env=env, start_new_session=True, preexec_fn=limits)
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, cwd=cwd, env=env, start_new_session=True, preexec_fn=limits)
         self.buffer, self.rng_seen = bytearray(), None
         self._send({"code": self.code, "graded": self.graded})
         loaded = self._receive(min(time.monotonic() + max(self.timeout, 60.0), self.ends))  # imports take a while
@@ -175,6 +186,9 @@ class StudentProcess:
         for pipe in (self.process.stdin, self.process.stdout):
             pipe.close()
         self.process = None
+        if self.jail is not None:
+            self.jail.close()
+            self.jail = None
 
     # -- the pipe ----------------------------------------------------------------------------------
 
@@ -405,9 +419,9 @@ class FileAudit:
         return [c for c in self.cells if c.differs]
 
 
-def course_limits() -> tuple[float, int, float]:
-    """(seconds per call, MB of memory, seconds per submission): the course's Execute.timeout,
-    GradingLimits.memory_limit_mb and GradingLimits.wall_time."""
+def course_limits() -> tuple[float, int, float, sandbox.Policy]:
+    """(seconds per call, MB of memory, seconds per submission, sandbox): the course's Execute.timeout,
+    GradingLimits.memory_limit_mb, GradingLimits.wall_time and Sandbox settings."""
     from nbgrader.preprocessors import Execute
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -415,11 +429,12 @@ def course_limits() -> tuple[float, int, float]:
 
     config = PyFileConfigLoader(paths.COURSE_CONFIG.name, path=str(paths.COURSE_CONFIG.parent)).load_config()
     limits = GradingLimits(config=config)
-    return float(Execute(config=config).timeout or 30), limits.memory_limit_mb, limits.wall_time
+    return (float(Execute(config=config).timeout or 30), limits.memory_limit_mb, limits.wall_time,
+            sandbox.Policy.from_config(config=config))
 
 
 def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = 30.0,
-               memory_mb: int = 2048, wall_time: float = 300.0) -> FileAudit:
+               memory_mb: int = 2048, wall_time: float = 300.0, policy: sandbox.Policy = sandbox.Policy()) -> FileAudit:
     """Grade file's function definitions in a fresh process, the checks in this one."""
     source_folder = str(paths.SOURCE_DIR / assignment)
     if source_folder not in sys.path:
@@ -428,7 +443,7 @@ def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = 
     np.random.seed(AUDIT_SEED)
     try:
         with _language_of(assignment):
-            return _clean_room(file, assignment, timeout, memory_mb, wall_time, result)
+            return _clean_room(file, assignment, timeout, memory_mb, wall_time, policy, result)
     except Exception as error:  # noqa: BLE001  (one file's failure is that file's result, never the batch's)
         return FileAudit(str(file), "audit failed", printable(f"{type(error).__name__}: {error}"))
 
@@ -448,7 +463,7 @@ def _language_of(assignment: str) -> Iterator[None]:
 
 
 def _clean_room(file: Path, assignment: str, timeout: float, memory_mb: int, wall_time: float,
-                result: FileAudit) -> FileAudit:
+                policy: sandbox.Policy, result: FileAudit) -> FileAudit:
     from backprop_hw import checks
 
     try:
@@ -462,7 +477,7 @@ def _clean_room(file: Path, assignment: str, timeout: float, memory_mb: int, wal
     with tempfile.TemporaryDirectory(prefix="backprop-audit-") as workdir:
         shutil.copy(paths.SOURCE_DIR / assignment / "planar_utils.py", workdir)
         process = StudentProcess(code, sorted(answer_key.GRADED_FUNCTIONS), Path(workdir), timeout, memory_mb,
-                                 wall_time)
+                                 wall_time, policy)
         try:
             for cell in cells:
                 message = ""
@@ -500,14 +515,17 @@ def _clean_room_job(args: tuple) -> FileAudit:
 
 
 def clean_rooms(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, progress: bool = True,
-                timeout: float | None = None) -> list[FileAudit]:
+                timeout: float | None = None, sandboxed: bool = True) -> list[FileAudit]:
     """clean_room() for every file in worker processes, `jobs` at a time, with the course's limits (or
     `timeout` per call). A worker that dies costs its file alone: the files it may have held are
     audited again one by one, and the one that kills its worker again is reported as such."""
     from tqdm import tqdm
 
-    course_timeout, memory_mb, wall_time = course_limits()
-    work = [(file, assignment, timeout or course_timeout, memory_mb, wall_time) for file in files]
+    course_timeout, memory_mb, wall_time, policy = course_limits()
+    policy = dataclasses.replace(policy, enabled=policy.enabled and sandboxed,
+                                 hidden=tuple(sorted({str(Path(f).resolve().parent) for f in files})))
+    sandbox.check(policy)  # before any work
+    work = [(file, assignment, timeout or course_timeout, memory_mb, wall_time, policy) for file in files]
     results: dict[int, FileAudit] = {}
     worker_memory = memory_mb + WORKER_MEMORY_MB
     bar = tqdm(total=len(files), unit="file", desc="clean room", disable=None if progress else True, file=sys.stderr)
@@ -549,10 +567,11 @@ def merge(clean: list[FileAudit], graded: list[grade_module.FileResult]) -> list
 
 
 def audit(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, use_cache: bool = True,
-          progress: bool = True) -> list[FileAudit]:
+          progress: bool = True, sandboxed: bool = True) -> list[FileAudit]:
     """The notebook grade (`backprop-hw grade`) and the clean room's, cell by cell, for every file."""
-    graded = grade_module.grade(files, assignment, jobs, use_cache, progress=progress)
-    return merge(clean_rooms(files, assignment, jobs, progress), graded)
+    graded = grade_module.grade(files, assignment, jobs, use_cache, progress=progress,
+                                extra_args=None if sandboxed else ["--Sandbox.enabled=False"])
+    return merge(clean_rooms(files, assignment, jobs, progress, sandboxed=sandboxed), graded)
 
 
 def table(result: FileAudit) -> str:
@@ -572,13 +591,15 @@ def table(result: FileAudit) -> str:
     return "\n".join(lines)
 
 
-def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, use_cache: bool) -> int:
+def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, use_cache: bool, sandboxed: bool = True) -> int:
     paths.check_repository()
     files = grade_module.find_notebooks(targets)
     if not files:
         print("backprop-hw audit: no notebooks found in " + " ".join(map(str, targets)), file=sys.stderr)
         return 2
-    results = audit(files, assignment, jobs, use_cache, progress=not as_json)
+    if sandboxed:
+        sandbox.check(sandbox.Policy())  # no sandbox: say so before any work
+    results = audit(files, assignment, jobs, use_cache, progress=not as_json, sandboxed=sandboxed)
     if as_json:
         print(json.dumps([asdict(r) for r in results], indent=1, ensure_ascii=False))
     else:

@@ -230,7 +230,7 @@ class ParallelAutogradeApp(AutogradeApp):
             self.fail("Give exactly one assignment id")
         self.coursedir.assignment_id = self.extra_args[0]
         limits = GradingLimits(parent=self)
-        policy = sandbox.Policy.from_config(parent=self, course_root=self.coursedir.root)
+        policy = sandbox.Policy.from_config(parent=self, hidden=(self.coursedir.root,))
         sandbox.check(policy)  # before any work: no sandbox, no grading (unless the course opted out)
         jobs = self.jobs or limits.jobs
         execute = Execute(parent=self)  # the course's Execute options, resolved as nbgrader resolves them

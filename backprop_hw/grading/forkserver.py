@@ -15,24 +15,38 @@ Only modules without side effects on an IPython shell are imported ahead
 classes), so the kernel sets up its shell, its display hooks and the inline
 backend exactly as a kernel started by `python -m ipykernel_launcher` does.
 
+In a sandbox (`SandboxedForkServer`), the server is the init process of the
+sandbox's pid namespace and holds one kernel at a time: before each fork, a
+"clean" request kills every other process of the namespace (whatever the last
+kernel left behind) and empties the sandbox's /tmp and /dev/shm, so that the next
+kernel starts as in a fresh sandbox. The server cannot be signalled from inside
+(the init of a namespace ignores signals it does not handle) nor traced (it is not
+dumpable), so a kernel cannot change what the next one is forked from. A worker
+keeps two such servers and alternates, so a kernel boots in one while the other's
+runs a notebook: two submissions never share a sandbox at the same time.
+
 Protocol (JSON lines over the server's stdin/stdout): {"argv": [...], "env": {...}}
-answers {"pid": N}; {"stats": true} answers {"peak_rss_mb": X}, the largest
-peak resident memory of the kernels ended so far.
+answers {"pid": N} (N as the server sees it); {"stats": true} answers
+{"peak_rss_mb": X}, the largest peak resident memory of the kernels ended so far;
+{"clean": true} answers {"cleaned": K}, the number of processes it ended.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
 # What a kernel would set up itself, set before matplotlib reads it at import (ipykernel does the same).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+SANDBOX_ENVIRONMENT = ("HOME", "TMPDIR", "MPLCONFIGDIR")
 
 
 def serve() -> None:
@@ -56,6 +70,9 @@ def serve() -> None:
             peak_rss_kb = max(peak_rss_kb, usage.ru_maxrss)
 
     signal.signal(signal.SIGCHLD, reap)
+    sandboxed = os.getpid() == 1  # the init of a sandbox's pid namespace
+    if sandboxed:
+        _not_dumpable()
     requests, answers = sys.stdin, sys.stdout
     kernels: set[int] = set()
     try:
@@ -63,9 +80,14 @@ def serve() -> None:
             request = json.loads(line)
             if request.get("stats"):
                 answer = {"peak_rss_mb": peak_rss_kb / 1024}
+            elif request.get("clean"):
+                answer = {"cleaned": _clean_sandbox() if sandboxed else 0}
+                kernels.clear()
             else:
                 # the kernel watches the server as its parent, and ends if the server goes
                 env = dict(request["env"], JPY_PARENT_PID=str(os.getpid()))
+                if sandboxed:  # the sandbox's own HOME, TMPDIR and MPLCONFIGDIR, not the grader's
+                    env.update({k: os.environ[k] for k in SANDBOX_ENVIRONMENT if k in os.environ})
                 try:
                     pid = os.fork()
                 except OSError as error:  # e.g. no memory left: this kernel fails, the server goes on
@@ -83,6 +105,81 @@ def serve() -> None:
                 os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
+
+
+def _not_dumpable() -> None:
+    """No process of the same user may trace this one or read its memory (prctl PR_SET_DUMPABLE 0)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
+def _clean_sandbox() -> int:
+    """As the namespace's init: end every other process, reap them, empty /tmp and /dev/shm, set up HOME again."""
+    import time
+
+    from backprop_hw.grading import sandbox_entry
+
+    ended = 0
+    reaper = signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(-1, signal.SIGKILL)  # every process of the namespace but this one
+            except ProcessLookupError:
+                break
+            try:
+                pid, _ = os.waitpid(-1, 0)
+                ended += pid > 0
+            except ChildProcessError:
+                break
+    finally:
+        signal.signal(signal.SIGCHLD, reaper)
+    keep = {k for k in os.environ.get("BACKPROP_HW_SANDBOX_KEEP", "").split(os.pathsep) if k}
+    for folder in ("/tmp", "/dev/shm"):
+        _empty(folder, keep)
+    for runtime in os.environ.get("BACKPROP_HW_SANDBOX_WIPE", "").split(os.pathsep):
+        if runtime and os.path.isdir(runtime):
+            _empty(runtime, set())
+    sandbox_entry.set_up_home(os.environ.get("BACKPROP_HW_SANDBOX_SEED", ""))
+    sandbox_entry.copy_in("", os.environ.get("BACKPROP_HW_SANDBOX_WORKDIR", "/tmp/submission"))  # empty, and here
+    return ended
+
+
+def _empty(folder: str, keep: set[str]) -> None:
+    """Remove everything in folder but the paths in keep (mount points of the sandbox) and their parents."""
+    import shutil
+
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if path in keep:
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            _make_removable(path)
+            if any(k.startswith(path + "/") for k in keep):
+                _empty(path, keep)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+
+
+def _make_removable(path: str) -> None:
+    """A kernel may have taken the write bit off its folders: give it back, so they can be removed."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        try:
+            os.chmod(path, 0o700)
+        except OSError:
+            pass
+        for root, dirs, _ in os.walk(path):  # top down: each folder is opened after it was made readable
+            for name in dirs:
+                try:
+                    os.chmod(os.path.join(root, name), 0o700)
+                except OSError:
+                    pass
 
 
 def _become_kernel(argv: list[str], env: dict[str, str], server_fds: list[int]) -> None:
@@ -160,45 +257,112 @@ class ForkServer:
 
 class ForkedProcess:
     """The Popen interface jupyter_client's LocalProvisioner uses, for a kernel the server forked
-    (not our child: the server reaps it, so we poll whether it still exists)."""
+    (not our child: the server reaps it). Held by a pidfd, so that once the kernel has ended, its
+    pid, even when the system gives it to another process, is never polled or signalled again."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.returncode: int | None = None
         self.stdin = self.stdout = self.stderr = None
+        try:
+            self.pidfd: int | None = os.pidfd_open(pid)
+        except OSError:  # it has ended already
+            self.pidfd, self.returncode = None, 0
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0  # ended; its status went to the server, which reaped it
+        if self.returncode is None and self.pidfd is not None:
+            readable, _, _ = select.select([self.pidfd], [], [], 0)
+            if readable:  # ended; its status went to the server, which reaped it
+                self._ended()
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
-        import time
+    def _ended(self) -> None:
+        self.returncode = 0
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
 
-        waited = 0.0
-        while self.poll() is None:
-            if timeout is not None and waited >= timeout:
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None and self.pidfd is not None:
+            readable, _, _ = select.select([self.pidfd], [], [], timeout)
+            if not readable:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout)
-            time.sleep(0.02)
-            waited += 0.02
+            self._ended()
         return self.returncode or 0
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is not None:  # as Popen does for a process that has ended
             return
         try:
-            os.kill(self.pid, signum)
+            signal.pidfd_send_signal(self.pidfd, signum)
         except ProcessLookupError:
-            pass
+            self._ended()
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
+
+    def __del__(self) -> None:
+        if getattr(self, "pidfd", None) is not None:
+            os.close(self.pidfd)
+
+
+class SandboxedForkServer(ForkServer):
+    """A fork server in a sandbox of its own (see sandbox.py), as the init of its pid namespace,
+    holding one kernel at a time; `clean()` before each fork ends whatever the last one left."""
+
+    def __init__(self, policy) -> None:
+        from backprop_hw.grading import sandbox
+
+        self.jail = sandbox.Jail(policy)
+        command = self.jail.command([sys.executable, "-m", "backprop_hw.grading.forkserver"], as_pid_1=True)
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            bufsize=1, cwd=self.jail.folder, start_new_session=True,
+            preexec_fn=self.jail.enter_cgroup if self.jail.cgroup is not None else None)
+        self.inner_pid_one: int | None = None  # the server, as the host sees it
+        self.kernels = 0
+
+    def clean(self) -> None:
+        self._ask({"clean": True})
+
+    def fork(self, argv: list[str], env: dict[str, str]) -> int:
+        inner = super().fork(argv, env)
+        return _outer_pid(self._server_pid(), inner)
+
+    def _server_pid(self) -> int:
+        if self.inner_pid_one is None:
+            self.inner_pid_one = _outer_pid(self.process.pid, 1)
+        return self.inner_pid_one
+
+    def connection(self) -> tuple[str, str]:
+        """(ipc path prefix, connection file) for the next kernel, in the runtime folder the sandbox sees."""
+        self.kernels += 1
+        stem = self.jail.runtime / f"kernel-{self.kernels}"
+        return f"{stem}-ipc", f"{stem}.json"
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            self.jail.close()
+
+
+def _outer_pid(parent: int, inner: int) -> int:
+    """The pid, as this process sees it, of the child of `parent` whose pid in its own namespace is `inner`."""
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(parent) and fields.get("NSpid", "").split()[-1:] == [str(inner)]:
+            return int(status.parent.name)
+    raise RuntimeError(f"the sandboxed fork server's process {inner} is not to be found")
 
 
 def forkable(cmd: list[str]) -> bool:
@@ -222,6 +386,16 @@ class ForkedProvisioner(LocalProvisioner):
         self.pid = self.pgid = pid  # the kernel leads its own process group (setsid)
         self.cwd = kwargs.get("cwd", os.getcwd())
         return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        """Signal the kernel's process group only while the kernel lives (the pidfd says so): a group
+        id, like a pid, may belong to another process once the kernel has ended."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.pgid, signum)
+        except OSError:
+            self.process.send_signal(signum)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import nbformat
 
 from backprop_hw import notebooks, paths, report
 from backprop_hw.course import Course
-from backprop_hw.grading import autograde, repair, scan
+from backprop_hw.grading import autograde, repair, sandbox, scan
 
 
 @dataclass
@@ -237,13 +237,17 @@ def write_csv(results: list[FileResult], path: Path) -> None:
                             + [by_cell.get(g, "") for g in grade_ids])
 
 
-def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, csv_path: Path | None, use_cache: bool) -> int:
+def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, csv_path: Path | None, use_cache: bool,
+         sandboxed: bool = True) -> int:
     paths.check_repository()
     files = find_notebooks(targets)
     if not files:
         print("backprop-hw grade: no notebooks found in " + " ".join(map(str, targets)), file=sys.stderr)
         return 2
-    results = grade(files, assignment, jobs, use_cache, progress=not as_json)
+    if sandboxed:
+        sandbox.check(sandbox.Policy())  # no sandbox: say so before any work
+    results = grade(files, assignment, jobs, use_cache, progress=not as_json,
+                    extra_args=None if sandboxed else ["--Sandbox.enabled=False"])
     if as_json:
         print(json.dumps([asdict(r) for r in results], indent=1, ensure_ascii=False))
     else:

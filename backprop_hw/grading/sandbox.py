@@ -77,12 +77,13 @@ class Policy:
     enabled: bool = True
     tmp_size_mb: int = 512
     max_processes: int = 64
-    course_root: str = ""  # hidden, with everything under it
+    hidden: tuple[str, ...] = ()  # the course root and other folders to hide, with everything under them
 
     @classmethod
-    def from_config(cls, parent: Configurable | None = None, config=None, course_root: str | os.PathLike = "") -> "Policy":
+    def from_config(cls, parent: Configurable | None = None, config=None,
+                    hidden: tuple[str | os.PathLike, ...] = ()) -> "Policy":
         settings = Sandbox(parent=parent) if parent is not None else Sandbox(config=config)
-        return cls(settings.enabled, settings.tmp_size_mb, settings.max_processes, str(course_root))
+        return cls(settings.enabled, settings.tmp_size_mb, settings.max_processes, tuple(str(h) for h in hidden))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -202,8 +203,8 @@ class Jail:
 
     def stage(self, folder: str | os.PathLike) -> None:
         """Copy the submission's regular files (not links, not devices or pipes) where the sandbox reads them."""
-        shutil.rmtree(self.inbox)
-        self.inbox.mkdir()
+        for old in self.inbox.iterdir():  # emptied, not replaced: the sandbox sees this very folder
+            shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
         source = Path(folder)
         for path in sorted(source.rglob("*")):
             if path.is_symlink() or any(p.is_symlink() for p in path.relative_to(source).parents if str(p) != "."):
@@ -220,15 +221,15 @@ class Jail:
     def hidden_dirs(self) -> list[str]:
         """The folders covered by an empty, read-only tmpfs: the fewest that cover them all (the
         sandbox's own /tmp covers what lies under the host's)."""
-        hidden = {paths.REPO_ROOT, *_home_dirs(), tempfile.gettempdir(), "/run", "/var/tmp", "/var/run"}
-        if self.policy.course_root:
-            hidden.add(self.policy.course_root)
+        hidden = {paths.REPO_ROOT, *_home_dirs(), tempfile.gettempdir(), "/run", "/var/tmp", "/var/run",
+                  os.getcwd(), *self.policy.hidden}  # the grader's folder: a course root, or a folder of submissions
         real = {os.path.realpath(h) for h in hidden}
         real = {h for h in real if os.path.isdir(h) and h != "/" and not _under(h, "/tmp")}
         return sorted(h for h in real if not any(_under(h, other) and h != other for other in real))
 
-    def command(self, command: list[str]) -> list[str]:
-        """`bwrap ... sandbox_entry.py ... -- command`: command as run in this sandbox."""
+    def command(self, command: list[str], as_pid_1: bool = False) -> list[str]:
+        """`bwrap ... sandbox_entry.py ... -- command`: command as run in this sandbox (as the init of
+        its pid namespace with `as_pid_1`: a fork server that cleans up after each kernel)."""
         hidden = self.hidden_dirs()
         needed = sorted(d for d in _environment_dirs() if any(_under(d, h) for h in hidden) and os.path.isdir(d))
         argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
@@ -244,6 +245,12 @@ class Jail:
         argv += ["--ro-bind", str(self.inbox), str(self.inbox), "--bind", str(self.runtime), str(self.runtime)]
         for folder in hidden + ["/dev"]:
             argv += ["--remount-ro", folder]
+        if as_pid_1:
+            argv += ["--as-pid-1",
+                     "--setenv", "BACKPROP_HW_SANDBOX_KEEP", os.pathsep.join([str(self.inbox), str(self.runtime), "/tmp/.matplotlib-seed"]),
+                     "--setenv", "BACKPROP_HW_SANDBOX_WIPE", str(self.runtime),
+                     "--setenv", "BACKPROP_HW_SANDBOX_WORKDIR", WORKDIR,
+                     "--setenv", "BACKPROP_HW_SANDBOX_SEED", "/tmp/.matplotlib-seed" if seed else ""]
         argv += ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
                  "--unsetenv", "JPY_PARENT_PID",  # the kernel's parent is the sandbox's init; it ends with it
                  "--setenv", "HOME", HOME, "--setenv", "TMPDIR", "/tmp",
@@ -256,7 +263,8 @@ class Jail:
     def enter_cgroup(self) -> None:
         """In the child, before bwrap runs (Popen's preexec_fn): join this sandbox's pids cgroup."""
         if self.cgroup is not None:
-            (self.cgroup / "cgroup.procs").write_text(str(os.getpid()))
+            with open(self.cgroup / "cgroup.procs", "w") as procs:
+                procs.write(str(os.getpid()))
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -297,7 +305,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             from nbgrader.coursedir import CourseDirectory
 
             root = CourseDirectory(config=self.config).root if self.config else os.getcwd()
-            policy = Policy.from_config(config=self.config, course_root=root)
+            policy = Policy.from_config(config=self.config, hidden=(root,))
         self.policy = policy
         self.jail: Jail | None = None
 

@@ -24,20 +24,24 @@ def copy_in(inbox: str, workdir: str) -> None:
     os.chdir(workdir)
 
 
+def set_up_home(seed: str) -> None:
+    """A fresh, writable HOME in the sandbox's /tmp, with matplotlib's font list copied from `seed`."""
+    home = os.environ.get("HOME", "/tmp/home")
+    mpl_config = os.environ.get("MPLCONFIGDIR", os.path.join(home, ".matplotlib"))
+    os.makedirs(mpl_config, exist_ok=True)
+    if seed and os.path.isdir(seed):
+        for name in os.listdir(seed):
+            if name.startswith("fontlist-") and name.endswith(".json"):
+                shutil.copyfile(os.path.join(seed, name), os.path.join(mpl_config, name))
+
+
 def main(argv: list[str]) -> None:
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
     settings = dict(zip(options[0::2], options[1::2]))
     nproc = int(settings["--nproc"])
     resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-    home = os.environ.get("HOME", "/tmp/home")
-    mpl_config = os.environ.get("MPLCONFIGDIR", os.path.join(home, ".matplotlib"))
-    os.makedirs(mpl_config, exist_ok=True)
-    seed = settings.get("--seed", "")
-    if seed and os.path.isdir(seed):
-        for name in os.listdir(seed):
-            if name.startswith("fontlist-") and name.endswith(".json"):
-                shutil.copyfile(os.path.join(seed, name), os.path.join(mpl_config, name))
+    set_up_home(settings.get("--seed", ""))
     copy_in(settings.get("--inbox", ""), settings["--workdir"])
     python_module = len(command) >= 3 and command[1] == "-m" and os.path.realpath(command[0]) == os.path.realpath(sys.executable)
     if python_module and command[2] in ("ipykernel_launcher", "backprop_hw.grading.forkserver"):

@@ -123,34 +123,60 @@ class LimitedExecute(Execute):
 
 
 class KernelSupply:
-    """One kernel booting ahead of need, in this process; forked by a fork server when asked."""
+    """One kernel booting ahead of need, in this process; forked by a fork server when asked.
+
+    In a sandbox: without forking, each kernel starts in a sandbox of its own; with it, two
+    sandboxed fork servers take turns, each holding one kernel at a time and cleaned before
+    it forks the next, so that the kernel booting ahead never shares a sandbox with the one
+    running a notebook.
+    """
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self.policy = sandbox.Policy(**settings.sandbox_policy)
         self.ahead: AsyncKernelManager | None = None
-        self.server = forkserver.ForkServer() if settings.fork_kernels and not self.policy.enabled else None
+        self.servers: list[forkserver.ForkServer] = []
+        if settings.fork_kernels:
+            self.servers = ([forkserver.SandboxedForkServer(self.policy) for _ in range(2)] if self.policy.enabled
+                            else [forkserver.ForkServer()])
+        self.turn = 0
+
+    def _server(self) -> forkserver.ForkServer:
+        """The next server in turn, replaced if it died, cleaned if sandboxed."""
+        index, self.turn = self.turn, (self.turn + 1) % len(self.servers)
+        server = self.servers[index]
+        if not server.alive():
+            server.close()
+            server = self.servers[index] = (forkserver.SandboxedForkServer(self.policy) if self.policy.enabled
+                                            else forkserver.ForkServer())
+        if isinstance(server, forkserver.SandboxedForkServer):
+            server.clean()
+        return server
 
     def _launch(self) -> AsyncKernelManager:
-        if self.policy.enabled:  # a sandbox of its own for each kernel, made before its submission is known
+        if self.policy.enabled and not self.servers:  # a sandbox of its own for each kernel
             km = sandbox.SandboxedKernelManager(kernel_name=self.settings.kernel_name, policy=self.policy)
             run_sync(km.start_kernel)(extra_arguments=self.settings.extra_arguments, stderr=subprocess.DEVNULL)
             return km
         km = AsyncKernelManager(kernel_name=self.settings.kernel_name)
-        if self.server is not None and not self.server.alive():  # it died: the next kernels need a new one
-            self.server = forkserver.ForkServer()
-        if self.server is not None:
+        if self.servers:
+            server = self._server()
             km.kernel_id = str(uuid.uuid4())
+            if isinstance(server, forkserver.SandboxedForkServer):
+                km.transport = "ipc"  # no network in the sandbox: sockets in the runtime folder it sees
+                km.ip, km.connection_file = server.connection()
+                km.kernel_spec.interrupt_mode = "message"  # signals would reach the kernel through its pid alone
+                km.jail = server.jail
             km.provisioner = forkserver.ForkedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
-            km.provisioner.server = self.server
+            km.provisioner.server = server
         # the kernel's own stderr (ipykernel's start-up warnings) would scribble over the progress bar
         run_sync(km.start_kernel)(extra_arguments=self.settings.extra_arguments, stderr=subprocess.DEVNULL)
         return km
 
     def kernels_peak_mb(self) -> float:
-        """The largest kernel so far (ours, or the fork server's children)."""
-        if self.server is not None:
-            return self.server.peak_rss_mb()
+        """The largest kernel so far (ours, or the fork servers' children)."""
+        if self.servers:
+            return max(server.peak_rss_mb() for server in self.servers)
         return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     def take(self) -> AsyncKernelManager:
@@ -169,8 +195,8 @@ class KernelSupply:
             pass
         finally:
             self.ahead = None
-            if self.server is not None:
-                self.server.close()
+            for server in self.servers:
+                server.close()
 
 
 _supply: KernelSupply | None = None

@@ -204,3 +204,145 @@ CASES: list[Case] = [
          _sigmoid("from backprop_hw.checks.answer_key import sigmoid as key\n    return key(z)"), 96,
          flag="suspicious: imports the grader's package backprop_hw", may_score_above=True),
 ]
+
+
+# -- attacks on the grading of others -------------------------------------------------------------------
+#
+# Each is a code cell put into the untouched release (so the attacker deserves 0), right after
+# the setup cell, written as a student with the grader's rights would write it: it knows the
+# absolute course root, a classmate's id and a port listening on 127.0.0.1. Graded in one course
+# run beside an honest victim graded before the attackers and a copy graded after them, each must
+# change nothing but the attacker's own grade. Every loop is bounded, so that even without a
+# sandbox the damage stays finite.
+
+LEFTOVER_MARKER = "backprop-hw-hostile-leftover"
+
+
+@dataclass(frozen=True)
+class Attack:
+    name: str
+    what: str
+    code: str  # str.format'ed with course_root, assignment, notebook, victim, port, marker
+    solutions_from_source: bool = False  # the answer cells exec what the attack read from source/
+
+
+ATTACKS: list[Attack] = [
+    Attack("rewrites-the-grader", "appends a no-op for every check_* to the grader's checks module", '''
+import os, backprop_hw.checks as checks
+for module in ("cells.py", "__init__.py"):
+    try:
+        with open(os.path.join(os.path.dirname(checks.__file__), module), "a") as file:
+            file.write("\\n" + "".join(f"{{name}} = lambda *a, **k: None\\n" for name in dir(checks) if name.startswith("check_")))
+        print("rewrote", module)
+    except OSError as error:
+        print("blocked:", error)
+'''),
+    Attack("replaces-the-gradebook", "writes a table into gradebook.db, then truncates it", '''
+import sqlite3
+try:
+    db = sqlite3.connect("{course_root}/gradebook.db")
+    db.execute("create table hacked (x)")
+    db.execute("update grade set manual_score = 100")
+    db.commit()
+    print("wrote the gradebook")
+except Exception as error:
+    print("blocked:", error)
+try:
+    open("{course_root}/gradebook.db", "wb").close()
+except OSError as error:
+    print("blocked:", error)
+'''),
+    Attack("reads-the-solution", "reads source/ and executes the reference's solution cells in its answer cells", '''
+import json
+try:
+    with open("{course_root}/source/{assignment}/{notebook}") as file:
+        source_nb = json.load(file)
+    SOLUTIONS = {{c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in source_nb["cells"]
+                 if c.get("metadata", {{}}).get("nbgrader", {{}}).get("solution")}}
+    print("read", len(SOLUTIONS), "solutions")
+except Exception as error:
+    print("blocked:", error)
+    SOLUTIONS = {{}}
+''', solutions_from_source=True),
+    Attack("tampers-with-a-classmate", "reads, then blanks, a classmate's submitted and autograded notebooks", '''
+for path in ("{course_root}/submitted/{victim}/{assignment}/{notebook}",
+             "{course_root}/autograded/0-victim-before/{assignment}/{notebook}"):
+    try:
+        print(len(open(path).read()), "characters of", path)
+        open(path, "w").write("{{}}")
+    except OSError as error:
+        print("blocked:", error)
+'''),
+    Attack("writes-feedback", "writes a classmate's feedback file", '''
+import os
+try:
+    os.makedirs("{course_root}/feedback/{victim}/{assignment}", exist_ok=True)
+    open("{course_root}/feedback/{victim}/{assignment}/backprop.html", "w").write("<h1>you failed</h1>")
+except OSError as error:
+    print("blocked:", error)
+'''),
+    Attack("opens-a-socket", "connects to a server listening on 127.0.0.1", '''
+import socket
+for host in ("127.0.0.1", "localhost"):
+    try:
+        socket.create_connection((host, {port}), timeout=3).sendall(b"hello from a submission")
+        print("connected to", host)
+    except OSError as error:
+        print("blocked:", error)
+'''),
+    Attack("fork-bomb", "forks until the system says no (2,000 at most)", '''
+import os, time
+children = 0
+try:
+    while children < 2000:
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        children += 1
+except OSError as error:
+    print("stopped after", children, "children:", error)
+'''),
+    Attack("fills-the-disk", "writes until the disk is full (2 GB a file at most) in /tmp, its folder and the course", '''
+chunk = b"x" * (1 << 20)
+for where in ("/tmp/filler", "filler", "{course_root}/filler"):
+    try:
+        with open(where, "wb") as file:
+            for _ in range(2048):
+                file.write(chunk)
+    except OSError as error:
+        print("stopped:", where, error)
+'''),
+    Attack("leaves-a-process", "starts processes of its own session that outlive the notebook, one to blank a classmate later", '''
+import subprocess
+subprocess.Popen(["sh", "-c", "sleep 600  # {marker}"], start_new_session=True)
+subprocess.Popen(["sh", "-c", "sleep 4; echo '{{}}' > {course_root}/submitted/{victim}/{assignment}/{notebook}  # {marker}"],
+                 start_new_session=True)
+'''),
+    Attack("escapes-by-symlink", "links to source/, to .. and to / from its folder, and reads through them", '''
+import os
+for name, target in (("solution.ipynb", "{course_root}/source/{assignment}/{notebook}"), ("up", "../../.."), ("root", "/")):
+    try:
+        os.symlink(target, name)
+    except OSError as error:
+        print("blocked:", error)
+for path in ("solution.ipynb", "up/gradebook.db", "../../../gradebook.db", "up/submitted"):
+    try:
+        print(path, len(open(path, "rb").read()) if not os.path.isdir(path) else os.listdir(path))
+    except OSError as error:
+        print("blocked:", error)
+'''),
+]
+
+
+def attacker_notebook(release: NotebookNode, attack: Attack, **where: str) -> NotebookNode:
+    """The untouched release with the attack after its setup cell (and, for reads-the-solution,
+    answer cells that execute what the attack found)."""
+    nb = copy.deepcopy(release)
+    code = attack.code.format(marker=LEFTOVER_MARKER, **where).strip()
+    if attack.solutions_from_source:
+        for cell in nb.cells:
+            meta = notebooks.nbgrader_meta(cell)
+            if meta.get("solution") and cell.cell_type == "code":
+                cell.source = f"exec(SOLUTIONS.get({meta['grade_id']!r}, 'raise NotImplementedError()'))"
+    nb.cells.insert(_index(nb, "setup") + 1, nbformat.v4.new_code_cell(code))
+    return nb

@@ -1,0 +1,213 @@
+"""The sandbox: a submission's code reaches nothing but its own copy, through plain `nbgrader autograde`
+(this course's configuration) and through `backprop-hw autograde`.
+
+One course per tool holds an honest victim graded before the attackers, every attack of
+`hostile.ATTACKS` (each in the untouched release, so it deserves 0), and a copy of the victim graded
+after them. Each attack must change nothing but the attacker's own grade.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from backprop_hw import notebooks, paths
+from backprop_hw.course import Course, NbgraderError
+from backprop_hw.grading import autograde, sandbox
+from backprop_hw.harness import catalogue, hostile
+
+VICTIM = catalogue.by_id("backward-dW1-no-1-over-m")  # fails its own hidden tests: a switched-off check would show
+BEFORE, AFTER = "0-victim-before", "z-victim-after"
+PACKAGE = Path(sandbox.__file__).resolve().parents[1]
+
+
+def _attackers() -> dict[str, hostile.Attack]:
+    return {f"a{number:02d}-{attack.name}": attack for number, attack in enumerate(hostile.ATTACKS)}
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records every connection (none may come)."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.connections: list[bytes] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.connections.append(connection.recv(100))
+                except OSError:
+                    self.connections.append(b"")
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.server.close()
+
+
+def _digest(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """{relative path: sha256} of every file under root (links named as links), skipping the given tops."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if relative.split("/")[0] in skip or "__pycache__" in relative:
+            continue
+        if path.is_symlink():
+            found[relative] = "link -> " + os.readlink(path)
+        elif path.is_file():
+            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _course(root: Path, port: int) -> Course:
+    source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
+    course = Course.create(root)
+    course.generate_assignment()
+    victim = VICTIM.notebook(source, release)
+    course.submit(BEFORE, victim)
+    for student, attack in _attackers().items():
+        course.submit(student, hostile.attacker_notebook(
+            release, attack, course_root=str(course.root), assignment=paths.ASSIGNMENT, notebook=paths.NOTEBOOK,
+            victim=AFTER, port=str(port)))
+    course.submit(AFTER, victim)
+    return course
+
+
+def _plain_nbgrader(course: Course) -> None:
+    try:
+        course.autograde()
+    except NbgraderError:  # nbgrader exits 1 when any submission failed; the assertions say which
+        pass
+
+
+def _ours(course: Course) -> None:
+    autograde.run(course.root, paths.ASSIGNMENT, jobs=2, force=True, progress=False)
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    """Both courses graded side by side, with what was on disk before and after."""
+    if sandbox._availability():
+        pytest.fail(f"no sandbox on this machine: {sandbox._availability()} (the suite needs bubblewrap)")
+    listener = Listener()
+    package_before = {p: p.read_bytes() for p in PACKAGE.rglob("*.py")}
+    courses = {"nbgrader autograde": _course(tmp_path_factory.mktemp("attacked-nbgrader") / "course", listener.port),
+               "backprop-hw autograde": _course(tmp_path_factory.mktemp("attacked-ours") / "course", listener.port)}
+    before = {tool: _digest(c.root) for tool, c in courses.items()}
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            graded = [pool.submit(_plain_nbgrader, courses["nbgrader autograde"]),
+                      pool.submit(_ours, courses["backprop-hw autograde"])]
+            for future in graded:
+                future.result()
+        leftovers = subprocess.run(["pgrep", "-f", hostile.LEFTOVER_MARKER], capture_output=True, text=True).stdout
+    finally:
+        listener.close()
+        changed = [p for p, data in package_before.items() if p.read_bytes() != data]
+        for path in changed:  # a sandbox that failed must not leave the grader rewritten for the next test
+            path.write_bytes(package_before[path])
+        subprocess.run(["pkill", "-f", hostile.LEFTOVER_MARKER])
+    return courses, before, listener.connections, changed, leftovers
+
+
+TOOLS = ["nbgrader autograde", "backprop-hw autograde"]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_the_victim_graded_after_the_attackers_gets_what_its_code_deserves(attacked, tool):
+    """Checks switched off, the submission blanked by a classmate or a process left behind would change this."""
+    courses, *_ = attacked
+    scores = courses[tool].cell_scores()
+    cells = notebooks.graded_cells(notebooks.read(courses[tool].release_notebook))
+    lost = {s: {c.grade_id for c in cells if (scores.get(s, {}).get(c.grade_id) or 0) < c.points} for s in (BEFORE, AFTER)}
+    assert BEFORE in scores and AFTER in scores, sorted(scores)
+    assert lost[BEFORE] == lost[AFTER] == set(VICTIM.fails), lost
+    assert scores[BEFORE] == scores[AFTER]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_every_attacker_gets_the_zero_its_code_deserves(attacked, tool):
+    """reads-the-solution would score 100 if source/ were readable."""
+    courses, *_ = attacked
+    scores = courses[tool].cell_scores()
+    for student in _attackers():
+        assert sum(v or 0 for v in scores.get(student, {}).values()) == 0, (student, scores.get(student))
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_nothing_outside_the_attackers_own_copy_changed(attacked, tool):
+    """source/, release/, every submitted/ folder, the grader's package: as before; no feedback/, no filler,
+    no links; the gradebook has no table of the attacker's and no score it wrote."""
+    courses, before, _, changed_package, _ = attacked
+    course = courses[tool]
+    after = _digest(course.root)
+    kept = ("source", "release", "submitted", "nbgrader_config.py")
+    assert {k: v for k, v in after.items() if k.split("/")[0] in kept} == \
+           {k: v for k, v in before[tool].items() if k.split("/")[0] in kept}
+    assert changed_package == [], "the grader's package was rewritten"
+    assert not (course.root / "feedback").exists()
+    assert not (course.root / "filler").exists()
+    assert not [k for k, v in after.items() if v.startswith("link -> ")]
+    nbformat.validate(nbformat.read(course.root / "autograded" / BEFORE / paths.ASSIGNMENT / paths.NOTEBOOK, 4))
+    with sqlite3.connect(course.root / "gradebook.db") as db:
+        tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+        manual = db.execute("select count(*) from grade where manual_score is not null").fetchone()[0]
+    assert "hacked" not in tables and manual == 0
+
+
+def test_no_connection_reached_the_listener_and_no_process_outlived_its_notebook(attacked):
+    _, _, connections, _, leftovers = attacked
+    assert connections == []
+    assert leftovers == "", f"processes left running: {leftovers}"
+
+
+def test_without_bubblewrap_grading_stops_and_says_how_to_install_it(tmp_path):
+    """PATH without bwrap: `backprop-hw grade` refuses before grading, with the install command."""
+    notebook = tmp_path / "reference.ipynb"
+    notebooks.write(notebooks.reference_submission(notebooks.read(paths.source_notebook()),
+                                                   notebooks.read(paths.release_notebook())), notebook)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("python", "python3", "alembic", "jupyter", "nbgrader"):
+        if (Path(sys.executable).parent / tool).exists():
+            (bin_dir / tool).symlink_to(Path(sys.executable).parent / tool)
+    env = dict(os.environ, PATH=str(bin_dir))
+    result = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "grade", str(notebook), "--no-cache"],
+                            capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode != 0
+    assert "bubblewrap (`bwrap`) is not installed" in result.stderr and "apt-get install bubblewrap" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_sandbox_grades_and_warns(tmp_path):
+    """The opt-out grades the reference to 100 and says, on this run, that nothing was sandboxed."""
+    notebook = tmp_path / "reference.ipynb"
+    notebooks.write(notebooks.reference_submission(notebooks.read(paths.source_notebook()),
+                                                   notebooks.read(paths.release_notebook())), notebook)
+    result = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "grade", str(notebook), "--no-cache",
+                             "--no-sandbox", "--json"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "WITHOUT a sandbox" in result.stderr
+    assert '"score": 100' in result.stdout.replace("100.0", "100")
