@@ -1,8 +1,9 @@
-"""Benchmark: the same 40 submissions graded three ways, in one run.
+"""Benchmark: the same 40 submissions graded four ways, in one run.
 
-1. sequential `nbgrader autograde` (the command line, as instructors run it);
-2. `backprop-hw autograde --jobs 2` on an identical course;
-3. `backprop-hw grade --jobs 2` on the same files, loose in a folder.
+1. sequential `nbgrader autograde` without the sandbox (`--Sandbox.enabled=False`): the baseline;
+2. sequential `nbgrader autograde` as this course configures it, each kernel in a sandbox;
+3. `backprop-hw autograde --jobs 2` (sandboxed) on an identical course;
+4. `backprop-hw grade --jobs 2` (sandboxed) on the same files, loose in a folder.
 
 The 40 are the reference, correct variants, typical mistakes and three broken
 files (a kernel that kills itself, a 50 MB print, not JSON at all). It prints
@@ -10,10 +11,12 @@ wall time, submissions per minute, the ratio to nbgrader, peak memory per
 worker and per kernel, where one submission's time goes, and checks that all
 three give the same scores.
 
-    .venv/bin/python benchmarks/grading_throughput.py [--jobs 2]
+    .venv/bin/python benchmarks/grading_throughput.py [--jobs 2] [--runs N]
 
-Target (issue 4): at least 3x nbgrader's throughput on the 2-core machine, peak
-memory per worker at most 300 MB.
+Targets: at least 2.8x the throughput of unsandboxed nbgrader on the 2-core machine
+with the sandbox on, peak memory per worker at most 300 MB. `--runs N` then grades the
+course N times more with `backprop-hw autograde` and counts grader-side failures (a
+submission that could not be executed for a reason of ours: target 0).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def build_course(root: Path, samples: list[Sample], not_json: str) -> Course:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=0, help="extra backprop-hw autograde runs, counting grader-side failures")
     args = parser.parse_args()
     samples = submissions()
     not_json = "broken-not-json"
@@ -74,16 +78,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="backprop-bench-") as scratch:
         scratch = Path(scratch)
         sequential = build_course(scratch / "nbgrader", samples, not_json)
+        sandboxed = build_course(scratch / "nbgrader-sandboxed", samples, not_json)
         parallel = build_course(scratch / "parallel", samples, not_json)
         loose = scratch / "loose"
         shutil.copytree(parallel.root / "submitted", loose)
 
-        started = time.perf_counter()
-        try:
-            sequential.autograde()
-        except Exception as error:  # nbgrader exits 1 when a submission fails (the not-JSON one); the rest is graded
-            print(f"(nbgrader autograde reported: {str(error).splitlines()[0]})")
-        seconds_nbgrader = time.perf_counter() - started
+        def nbgrader_autograde(course: Course, *extra: str) -> float:
+            started = time.perf_counter()
+            try:
+                course.autograde(paths.ASSIGNMENT, *extra)
+            except Exception as error:  # nbgrader exits 1 when a submission fails (the not-JSON one); the rest is graded
+                print(f"(nbgrader autograde reported: {str(error).splitlines()[0]})")
+            return time.perf_counter() - started
+
+        seconds_nbgrader = nbgrader_autograde(sequential, "--Sandbox.enabled=False")
+        seconds_sandboxed = nbgrader_autograde(sandboxed)
 
         started = time.perf_counter()
         converter = autograde.run(parallel.root, paths.ASSIGNMENT, jobs=args.jobs, force=True, progress=False,
@@ -97,8 +106,17 @@ def main() -> None:
         results = grade.grade(grade.find_notebooks([loose]), jobs=args.jobs, use_cache=False, progress=False)
         seconds_grade = time.perf_counter() - started
 
+        failures = []
+        for run in range(args.runs):
+            autograde.run(parallel.root, paths.ASSIGNMENT, jobs=args.jobs, force=True, progress=False, log_level="ERROR")
+            failed = {s: o for (s, _), o in autograde.OUTCOMES.items() if o["status"] == "error"}
+            failures.append(failed)
+            print(f"(run {run + 1} of {args.runs}: {len(failed)} grader-side failures"
+                  + "".join(f"; {s}: {o['message'][:120]}" for s, o in failed.items()) + ")", flush=True)
+
         scores_nbgrader, scores_parallel = sequential.cell_scores(), parallel.cell_scores()
         same_parallel = scores_nbgrader == scores_parallel
+        same_sandboxed = scores_nbgrader == sandboxed.cell_scores()
         by_student = {Path(r.file).parent.parent.name: r for r in results}
         same_grade = all({c.grade_id: c.points for c in by_student[s].cells} == {g: v or 0.0 for g, v in cells.items()}
                          for s, cells in scores_nbgrader.items() if s != not_json)
@@ -108,10 +126,13 @@ def main() -> None:
                 f"{seconds_nbgrader / seconds:4.2f}x nbgrader")
 
     print(f"{total} submissions ({len(samples) - 2} correct or mistaken, 3 broken), {args.jobs} workers")
-    print(line("nbgrader autograde (sequential)", seconds_nbgrader))
+    print(line("nbgrader autograde (sequential, no sandbox)", seconds_nbgrader))
+    print(line("nbgrader autograde (sequential, sandboxed)", seconds_sandboxed))
     print(line(f"backprop-hw autograde --jobs {args.jobs}", seconds_parallel))
     print(line(f"backprop-hw grade --jobs {args.jobs} (first run)", seconds_grade))
-    print(f"  same scores as nbgrader: autograde {same_parallel}, grade {same_grade}")
+    print(f"  same scores as nbgrader: sandboxed nbgrader {same_sandboxed}, autograde {same_parallel}, grade {same_grade}")
+    if args.runs:
+        print(f"  grader-side failures in {args.runs} more autograde runs: {sum(len(f) for f in failures)}")
     for student, cells in sorted(scores_nbgrader.items()):
         mine = by_student.get(student)
         if mine and student != not_json and {c.grade_id: c.points for c in mine.cells} != {g: v or 0.0 for g, v in cells.items()}:

@@ -102,8 +102,9 @@ def _plain_nbgrader(course: Course) -> None:
         pass
 
 
-def _ours(course: Course) -> None:
+def _ours(course: Course) -> dict[str, dict]:
     autograde.run(course.root, paths.ASSIGNMENT, jobs=2, force=True, progress=False)
+    return {student: outcome for (student, _), outcome in autograde.OUTCOMES.items()}
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +121,7 @@ def attacked(tmp_path_factory):
         with ThreadPoolExecutor(2) as pool:
             graded = [pool.submit(_plain_nbgrader, courses["nbgrader autograde"]),
                       pool.submit(_ours, courses["backprop-hw autograde"])]
-            for future in graded:
-                future.result()
+            outcomes = [future.result() for future in graded][1]
         leftovers = subprocess.run(["pgrep", "-f", hostile.LEFTOVER_MARKER], capture_output=True, text=True).stdout
     finally:
         listener.close()
@@ -129,7 +129,7 @@ def attacked(tmp_path_factory):
         for path in changed:  # a sandbox that failed must not leave the grader rewritten for the next test
             path.write_bytes(package_before[path])
         subprocess.run(["pkill", "-f", hostile.LEFTOVER_MARKER])
-    return courses, before, listener.connections, changed, leftovers
+    return courses, before, listener.connections, changed, leftovers, outcomes
 
 
 TOOLS = ["nbgrader autograde", "backprop-hw autograde"]
@@ -160,7 +160,7 @@ def test_every_attacker_gets_the_zero_its_code_deserves(attacked, tool):
 def test_nothing_outside_the_attackers_own_copy_changed(attacked, tool):
     """source/, release/, every submitted/ folder, the grader's package: as before; no feedback/, no filler,
     no links; the gradebook has no table of the attacker's and no score it wrote."""
-    courses, before, _, changed_package, _ = attacked
+    courses, before, _, changed_package, *_ = attacked
     course = courses[tool]
     after = _digest(course.root)
     kept = ("source", "release", "submitted", "nbgrader_config.py")
@@ -178,9 +178,17 @@ def test_nothing_outside_the_attackers_own_copy_changed(attacked, tool):
 
 
 def test_no_connection_reached_the_listener_and_no_process_outlived_its_notebook(attacked):
-    _, _, connections, _, leftovers = attacked
+    _, _, connections, _, leftovers, _ = attacked
     assert connections == []
     assert leftovers == "", f"processes left running: {leftovers}"
+
+
+def test_a_fork_bomb_is_that_submissions_status(attacked):
+    """backprop-hw autograde names the submission that hit the process limit; the others are ok."""
+    outcomes = attacked[-1]
+    bomb = next(s for s, a in _attackers().items() if a.name == "fork-bomb")
+    assert outcomes[bomb]["status"] == "processes", outcomes[bomb]
+    assert outcomes[BEFORE]["status"] == outcomes[AFTER]["status"] == "ok"
 
 
 def test_without_bubblewrap_grading_stops_and_says_how_to_install_it(tmp_path):

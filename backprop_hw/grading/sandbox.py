@@ -231,14 +231,17 @@ class Jail:
         """`bwrap ... sandbox_entry.py ... -- command`: command as run in this sandbox (as the init of
         its pid namespace with `as_pid_1`: a fork server that cleans up after each kernel)."""
         hidden = self.hidden_dirs()
-        needed = sorted(d for d in _environment_dirs() if any(_under(d, h) for h in hidden) and os.path.isdir(d))
+        covered = hidden + ["/tmp"]  # the private /tmp covers the host's too
+        needed = sorted(d for d in _environment_dirs() if any(_under(d, h) for h in covered) and os.path.isdir(d))
         argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                 "--size", str(64 << 20), "--tmpfs", "/dev/shm"]
         for folder in hidden:
             argv += ["--size", str(HIDDEN_TMPFS_BYTES), "--tmpfs", folder]
-        for folder in needed:
+        for folder in (n for n in needed if not _under(n, "/tmp")):
             argv += ["--ro-bind", folder, folder]
         argv += ["--size", str(self.policy.tmp_size_mb << 20), "--tmpfs", "/tmp"]
+        for folder in (n for n in needed if _under(n, "/tmp")):  # an environment under /tmp (a CI clone)
+            argv += ["--ro-bind", folder, folder]
         seed = _matplotlib_cache()
         if seed:
             argv += ["--ro-bind", seed, "/tmp/.matplotlib-seed"]
@@ -247,7 +250,8 @@ class Jail:
             argv += ["--remount-ro", folder]
         if as_pid_1:
             argv += ["--as-pid-1",
-                     "--setenv", "BACKPROP_HW_SANDBOX_KEEP", os.pathsep.join([str(self.inbox), str(self.runtime), "/tmp/.matplotlib-seed"]),
+                     "--setenv", "BACKPROP_HW_SANDBOX_KEEP", os.pathsep.join(  # mount points: never emptied
+                         [str(self.inbox), str(self.runtime), "/tmp/.matplotlib-seed"] + [n for n in needed if _under(n, "/tmp")]),
                      "--setenv", "BACKPROP_HW_SANDBOX_WIPE", str(self.runtime),
                      "--setenv", "BACKPROP_HW_SANDBOX_WORKDIR", WORKDIR,
                      "--setenv", "BACKPROP_HW_SANDBOX_SEED", "/tmp/.matplotlib-seed" if seed else ""]
@@ -265,6 +269,15 @@ class Jail:
         if self.cgroup is not None:
             with open(self.cgroup / "cgroup.procs", "w") as procs:
                 procs.write(str(os.getpid()))
+
+    def forks_refused(self) -> int:
+        """How many forks the pids cgroup refused so far (0 without one: RLIMIT_NPROC keeps no count)."""
+        if self.cgroup is None:
+            return 0
+        for line in _read(self.cgroup / "pids.events").splitlines():
+            if line.startswith("max "):
+                return int(line.split()[1])
+        return 0
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -283,13 +283,18 @@ def _mark_not_run(nb: NotebookNode, reason: str, from_index: int = 0) -> None:
             cell.outputs = [error]
 
 
-def _status_of(nb: NotebookNode, settings: Settings) -> tuple[str, str]:
-    """A finished run's status, from the errors in its cells."""
-    names = {o.get("ename") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])}
+def _status_of(nb: NotebookNode, settings: Settings, process_limit_hit: bool = False) -> tuple[str, str]:
+    """A finished run's status, from the errors in its cells (and the sandbox's count of forks refused)."""
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    names = {o.get("ename") for o in errors}
     if "CellTimeoutError" in names:
         return "timeout", f"a cell ran longer than {settings.timeout} s and was interrupted"
     if "MemoryError" in names:
         return "memory", f"a cell hit the memory limit of {settings.memory_limit_mb} MB"
+    refused = any(o.get("ename") == "BlockingIOError" or "can't start new thread" in str(o.get("evalue")) for o in errors)
+    if process_limit_hit or refused:
+        limit = settings.sandbox_policy.get("max_processes")
+        return "processes", f"the notebook hit the sandbox's limit of {limit} processes (a fork bomb?)"
     return "ok", ""
 
 
@@ -331,10 +336,13 @@ def execute(path: str, settings_dict: dict) -> dict:
 
         deadline = threading.Timer(settings.wall_time, stop_at_wall_time)
         deadline.start()
+        jail = getattr(km, "jail", None)
+        refused_before = jail.forks_refused() if jail is not None else 0
         started = time.perf_counter()
         try:
             executor.preprocess(nb, {"metadata": {"path": cwd}}, km=km)
-            outcome.status, outcome.message = _status_of(nb, settings)
+            refused = jail is not None and jail.forks_refused() > refused_before
+            outcome.status, outcome.message = _status_of(nb, settings, refused)
         except Exception as error:  # noqa: BLE001  (whatever a submission does, the batch goes on)
             nb = executor.nb if executor.nb is not None else nb
             if expired.is_set():
