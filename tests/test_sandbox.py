@@ -219,3 +219,25 @@ def test_no_sandbox_grades_and_warns(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "WITHOUT a sandbox" in result.stderr
     assert '"score": 100' in result.stdout.replace("100.0", "100")
+
+
+def test_the_working_copy_holds_regular_files_only(tmp_path):
+    """What a sandbox sees of a submission folder: its files and folders, never a link, a pipe or what a
+    link points to; staging again replaces the files in the very folder the sandbox has mounted."""
+    folder = tmp_path / "submission"
+    (folder / "data").mkdir(parents=True)
+    (folder / "backprop.ipynb").write_text("{}")
+    (folder / "data" / "x.csv").write_text("1,2")
+    (folder / "etc").symlink_to("/etc")
+    (folder / "secret").symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "outside.txt").write_text("not yours")
+    os.mkfifo(folder / "pipe")
+    jail = sandbox.Jail(sandbox.Policy())
+    try:
+        inbox = jail.inbox
+        jail.stage(folder)
+        assert sorted(p.relative_to(inbox).as_posix() for p in inbox.rglob("*")) == ["backprop.ipynb", "data", "data/x.csv"]
+        jail.stage(folder / "data")
+        assert jail.inbox == inbox and sorted(p.name for p in inbox.iterdir()) == ["x.csv"]
+    finally:
+        jail.close()

@@ -26,7 +26,6 @@ it and warns on every run.
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import pwd
 import shutil
@@ -47,6 +46,7 @@ from backprop_hw import paths
 ENTRY = Path(__file__).with_name("sandbox_entry.py")
 WORKDIR = "/tmp/submission"  # the working copy, inside the sandbox
 HOME = "/tmp/home"
+SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/dev", "/proc", "/sys")  # never hidden
 HIDDEN_TMPFS_BYTES = 1 << 20  # the tmpfs that hides a folder is remounted read-only; this caps it before that
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`, Fedora: `sudo dnf install "
                 "bubblewrap`) on Linux with unprivileged user namespaces enabled; or, at your own risk, grade "
@@ -143,8 +143,7 @@ def check(policy: Policy) -> None:
 def warn_unsandboxed() -> None:
     message = ("grading WITHOUT a sandbox (Sandbox.enabled is False): student code runs with your rights and "
                "can change the hidden tests, read source/, write the gradebook and reach the network")
-    logging.getLogger("backprop_hw").warning(message)
-    warnings.warn(message, stacklevel=3)
+    warnings.warn(message, UserWarning, stacklevel=3)  # shown once per process: once per grading run
 
 
 # -- one sandbox ---------------------------------------------------------------------------------------
@@ -206,15 +205,15 @@ class Jail:
         for old in self.inbox.iterdir():  # emptied, not replaced: the sandbox sees this very folder
             shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
         source = Path(folder)
-        for path in sorted(source.rglob("*")):
-            if path.is_symlink() or any(p.is_symlink() for p in path.relative_to(source).parents if str(p) != "."):
-                continue
-            target = self.inbox / path.relative_to(source)
-            if path.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-            elif path.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
+        for root, dirs, files in os.walk(source):  # never follows a link to a folder
+            relative = Path(root).relative_to(source)
+            for name in dirs:
+                if not (Path(root) / name).is_symlink():
+                    (self.inbox / relative / name).mkdir(exist_ok=True)
+            for name in files:
+                path = Path(root) / name
+                if not path.is_symlink() and path.is_file():  # no links, devices or pipes
+                    shutil.copyfile(path, self.inbox / relative / name)
 
     # -- the command ----------------------------------------------------------------------------------
 
@@ -224,7 +223,8 @@ class Jail:
         hidden = {paths.REPO_ROOT, *_home_dirs(), tempfile.gettempdir(), "/run", "/var/tmp", "/var/run",
                   os.getcwd(), *self.policy.hidden}  # the grader's folder: a course root, or a folder of submissions
         real = {os.path.realpath(h) for h in hidden}
-        real = {h for h in real if os.path.isdir(h) and h != "/" and not _under(h, "/tmp")}
+        real = {h for h in real if os.path.isdir(h) and not _under(h, "/tmp")
+                and not any(_under(h, s) or _under(s, h) for s in SYSTEM_DIRS)}  # grading started in /usr?
         return sorted(h for h in real if not any(_under(h, other) and h != other for other in real))
 
     def command(self, command: list[str], as_pid_1: bool = False) -> list[str]:

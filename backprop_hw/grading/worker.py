@@ -330,9 +330,9 @@ def execute(path: str, settings_dict: dict) -> dict:
 
         def stop_at_wall_time():
             expired.set()
-            pid = getattr(km.provisioner, "pid", None)
-            if pid:
-                os.kill(pid, signal.SIGKILL)
+            process = getattr(km.provisioner, "process", None)
+            if process is not None:  # Popen or ForkedProcess: neither signals a pid that has ended
+                process.kill()
 
         deadline = threading.Timer(settings.wall_time, stop_at_wall_time)
         deadline.start()
