@@ -241,3 +241,44 @@ def test_the_working_copy_holds_regular_files_only(tmp_path):
         assert jail.inbox == inbox and sorted(p.name for p in inbox.iterdir()) == ["x.csv"]
     finally:
         jail.close()
+
+
+def test_a_sandboxed_fork_server_hands_each_kernel_a_clean_sandbox(tmp_path):
+    """A worker's two sandboxed fork servers take turns; a kernel that leaves a file in /tmp, a process
+    of its own session and tries to kill its server finds nothing of it when its server forks again."""
+    from jupyter_core.utils import run_sync
+
+    from backprop_hw.grading import worker
+
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "planar_utils.py").write_text("FLOWER = 1\n")
+
+    def run(km, code: str) -> str:
+        kc, _ = worker._prepare_kernel(km, str(folder), 2048)
+        printed = []
+        run_sync(kc.execute_interactive)(code, timeout=60, output_hook=lambda m: printed.append(
+            m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+        kc.stop_channels()
+        return "".join(printed)
+
+    supply = worker.KernelSupply(worker.Settings())
+    try:
+        first = supply.take()
+        assert run(first, "import os, signal, subprocess\nopen('/tmp/left-behind', 'w').write('x')\n"
+                          f"subprocess.Popen(['sh', '-c', 'sleep 600 # {hostile.LEFTOVER_MARKER}'], start_new_session=True)\n"
+                          "os.kill(1, signal.SIGKILL)\nprint('done')") == "done\n"
+        worker._shut_down(first, None)
+        second = supply.take()  # booted ahead in the other server while the first ran
+        assert first.jail is not second.jail
+        worker._shut_down(second, None)
+        third = supply.take()  # the first one's server again, cleaned
+        assert third.jail is first.jail
+        seen = run(third, "import os\nleft = [p for p in os.listdir('/proc') if p.isdigit() and "
+                          f"'{hostile.LEFTOVER_MARKER}' in open(f'/proc/{{p}}/cmdline').read()]\n"
+                          "print(os.path.exists('/tmp/left-behind'), left, os.getcwd(), sorted(os.listdir()))")
+        assert seen == "False [] /tmp/submission ['planar_utils.py']\n"
+        worker._shut_down(third, None)
+    finally:
+        supply.close()
+    assert subprocess.run(["pgrep", "-f", hostile.LEFTOVER_MARKER], capture_output=True).returncode == 1
