@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -170,7 +171,9 @@ def test_grade_command_exit_status_json_csv_and_cache(loose_files, tmp_path):
     folder, chosen = loose_files
     one = next(folder.glob("reference*.ipynb"))
     command = [sys.executable, "-m", "backprop_hw.cli", "grade", str(one), "--json", "--csv", str(tmp_path / "r.csv")]
-    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": str(shutil.which("nbgrader")).rsplit("/", 1)[0]}
+    # a bare PATH: this environment's scripts and bubblewrap, the sandbox (nothing else is needed)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PATH": os.pathsep.join(str(shutil.which(tool)).rsplit("/", 1)[0] for tool in ("nbgrader", "bwrap"))}
     first = subprocess.run(command, capture_output=True, text=True, env=env)
     assert first.returncode == 0, first.stderr
     [result] = json.loads(first.stdout)
