@@ -184,7 +184,11 @@ def test_no_connection_reached_the_listener_and_no_process_outlived_its_notebook
 
 
 def test_a_fork_bomb_is_that_submissions_status(attacked):
-    """backprop-hw autograde names the submission that hit the process limit; the others are ok."""
+    """backprop-hw autograde names the submission that hit the process limit; the others are ok. The count
+    of refused forks comes from the pids cgroup, which the sandbox has when grading runs as root (as in CI);
+    RLIMIT_NPROC, used otherwise, keeps none, and this attack catches its own errors."""
+    if os.geteuid() != 0:
+        pytest.skip("refused forks are counted by the pids cgroup, made when grading runs as root")
     outcomes = attacked[-1]
     bomb = next(s for s, a in _attackers().items() if a.name == "fork-bomb")
     assert outcomes[bomb]["status"] == "processes", outcomes[bomb]

@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -118,7 +119,6 @@ def _not_dumpable() -> None:
 
 def _clean_sandbox() -> int:
     """As the namespace's init: end every other process, reap them, empty /tmp and /dev/shm, set up HOME again."""
-    import shutil
     import time
 
     from backprop_hw.grading import sandbox_entry
@@ -154,8 +154,6 @@ def _clean_sandbox() -> int:
 
 def _empty(folder: str, keep: set[str]) -> None:
     """Remove everything in folder but the paths in keep (mount points of the sandbox) and their parents."""
-    import shutil
-
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
         if path in keep:
@@ -325,7 +323,7 @@ class SandboxedForkServer(ForkServer):
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             bufsize=1, cwd=self.jail.folder, start_new_session=True,
             preexec_fn=self.jail.enter_cgroup if self.jail.cgroup is not None else None)
-        self.inner_pid_one: int | None = None  # the server, as the host sees it
+        self.server_outer_pid: int | None = None  # the server, as the host sees it
         self.kernels = 0
 
     def clean(self) -> None:
@@ -336,9 +334,9 @@ class SandboxedForkServer(ForkServer):
         return _outer_pid(self._server_pid(), inner)
 
     def _server_pid(self) -> int:
-        if self.inner_pid_one is None:
-            self.inner_pid_one = _outer_pid(self.process.pid, 1)
-        return self.inner_pid_one
+        if self.server_outer_pid is None:
+            self.server_outer_pid = _outer_pid(self.process.pid, 1)
+        return self.server_outer_pid
 
     def connection(self) -> tuple[str, str]:
         """(ipc path prefix, connection file) for the next kernel, in the runtime folder the sandbox sees."""

@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 import warnings
 from dataclasses import asdict, dataclass
@@ -46,6 +47,7 @@ from backprop_hw import paths
 ENTRY = Path(__file__).with_name("sandbox_entry.py")
 WORKDIR = "/tmp/submission"  # the working copy, inside the sandbox
 HOME = "/tmp/home"
+MATPLOTLIB_SEED = "/tmp/.matplotlib-seed"  # the grader's matplotlib cache, read-only, copied into HOME
 SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/dev", "/proc", "/sys")  # never hidden
 HIDDEN_TMPFS_BYTES = 1 << 20  # the tmpfs that hides a folder is remounted read-only; this caps it before that
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`, Fedora: `sudo dnf install "
@@ -74,9 +76,9 @@ class SandboxUnavailable(RuntimeError):
 class Policy:
     """What one sandbox allows, as plain data (it crosses to the grading workers)."""
 
-    enabled: bool = True
-    tmp_size_mb: int = 512
-    max_processes: int = 64
+    enabled: bool = Sandbox.enabled.default_value
+    tmp_size_mb: int = Sandbox.tmp_size_mb.default_value
+    max_processes: int = Sandbox.max_processes.default_value
     hidden: tuple[str, ...] = ()  # the course root and other folders to hide, with everything under them
 
     @classmethod
@@ -138,6 +140,14 @@ def check(policy: Policy) -> None:
     reason = _availability()
     if reason:
         raise SandboxUnavailable(f"cannot grade in a sandbox: {reason}. To grade, {INSTALL_HINT}.")
+
+
+def course_policy() -> Policy:
+    """The sandbox as the repository's nbgrader_config.py sets it (for the commands that grade loose files)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader(paths.COURSE_CONFIG.name, path=str(paths.COURSE_CONFIG.parent)).load_config()
+    return Policy.from_config(config=config)
 
 
 def warn_unsandboxed() -> None:
@@ -244,23 +254,23 @@ class Jail:
             argv += ["--ro-bind", folder, folder]
         seed = _matplotlib_cache()
         if seed:
-            argv += ["--ro-bind", seed, "/tmp/.matplotlib-seed"]
+            argv += ["--ro-bind", seed, MATPLOTLIB_SEED]
         argv += ["--ro-bind", str(self.inbox), str(self.inbox), "--bind", str(self.runtime), str(self.runtime)]
         for folder in hidden + ["/dev"]:
             argv += ["--remount-ro", folder]
         if as_pid_1:
             argv += ["--as-pid-1",
                      "--setenv", "BACKPROP_HW_SANDBOX_KEEP", os.pathsep.join(  # mount points: never emptied
-                         [str(self.inbox), str(self.runtime), "/tmp/.matplotlib-seed"] + [n for n in needed if _under(n, "/tmp")]),
+                         [str(self.inbox), str(self.runtime), MATPLOTLIB_SEED] + [n for n in needed if _under(n, "/tmp")]),
                      "--setenv", "BACKPROP_HW_SANDBOX_WIPE", str(self.runtime),
                      "--setenv", "BACKPROP_HW_SANDBOX_WORKDIR", WORKDIR,
-                     "--setenv", "BACKPROP_HW_SANDBOX_SEED", "/tmp/.matplotlib-seed" if seed else ""]
+                     "--setenv", "BACKPROP_HW_SANDBOX_SEED", MATPLOTLIB_SEED if seed else ""]
         argv += ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
                  "--unsetenv", "JPY_PARENT_PID",  # the kernel's parent is the sandbox's init; it ends with it
                  "--setenv", "HOME", HOME, "--setenv", "TMPDIR", "/tmp",
                  "--setenv", "MPLCONFIGDIR", f"{HOME}/.matplotlib", "--chdir", "/tmp",
                  sys.executable, str(ENTRY), "--nproc", str(self.policy.max_processes),
-                 "--inbox", str(self.inbox), "--workdir", WORKDIR, "--seed", "/tmp/.matplotlib-seed" if seed else "",
+                 "--inbox", str(self.inbox), "--workdir", WORKDIR, "--seed", MATPLOTLIB_SEED if seed else "",
                  "--", *command]
         return argv
 
@@ -287,17 +297,14 @@ class Jail:
                     self.cgroup.rmdir()
                     break
                 except OSError:
-                    import time
-
                     time.sleep(0.02)
             self.cgroup = None
 
 
 def copy_in_code(jail: Jail) -> str:
     """Code for a kernel that booted before its submission was known: fill its working copy, work there."""
-    return (f"import shutil as _s, os as _o\n_o.makedirs({WORKDIR!r}, exist_ok=True)\n"
-            f"_s.copytree({str(jail.inbox)!r}, {WORKDIR!r}, dirs_exist_ok=True, symlinks=True)\n"
-            f"_o.chdir({WORKDIR!r})\ndel _s, _o")
+    return (f"from backprop_hw.grading.sandbox_entry import copy_in as _copy_in\n"
+            f"_copy_in({str(jail.inbox)!r}, {WORKDIR!r})\ndel _copy_in")
 
 
 # -- kernels -----------------------------------------------------------------------------------------
