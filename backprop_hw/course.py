@@ -18,6 +18,26 @@ class NbgraderError(RuntimeError):
     pass
 
 
+class NotOurs(ValueError):
+    """A folder that Course.create would have to delete but did not make."""
+
+
+CONFIG_HEADER = "# The repository's configuration, with this folder as the course root.\n"
+
+
+def refuse_to_replace(root: Path) -> None:
+    """Raise NotOurs unless root is missing, an empty folder, or a course Course.create made."""
+    if not root.exists():
+        return
+    if not root.is_dir():
+        raise NotOurs(f"{root} is a file, not a folder")
+    config = root / "nbgrader_config.py"
+    made_here = config.is_file() and config.read_text(errors="replace").startswith(CONFIG_HEADER)
+    if not made_here and any(root.iterdir()):
+        raise NotOurs(f"{root} has files in it and is not a course made by backprop-hw: it would be deleted; "
+                      "name a new or empty folder")
+
+
 class Course:
     """A course root (source/, release/, submitted/, autograded/, feedback/, gradebook.db)."""
 
@@ -27,8 +47,12 @@ class Course:
 
     @classmethod
     def create(cls, root: Path, assignments: tuple[str, ...] = (paths.ASSIGNMENT,)) -> "Course":
-        """A new course at root with a copy of the repository's source/ and its configuration."""
+        """A new course at root with a copy of the repository's source/ and its configuration.
+
+        A course made here before is deleted first; any other folder with files in it is refused
+        (NotOurs), so `--course-dir ~` deletes nothing."""
         root = Path(root).resolve()
+        refuse_to_replace(root)
         if root.exists():
             shutil.rmtree(root)
         for assignment in assignments:
@@ -41,8 +65,8 @@ class Course:
     def write_config(root: Path) -> None:
         """The course's nbgrader_config.py: the repository's configuration, rooted at root."""
         (root / "nbgrader_config.py").write_text(
-            "# The repository's configuration, with this folder as the course root.\n"
-            "c = get_config()  # noqa: F821\n"
+            CONFIG_HEADER
+            + "c = get_config()  # noqa: F821\n"
             f"load_subconfig({str(paths.COURSE_CONFIG)!r})  # noqa: F821\n"
             f"c.CourseDirectory.root = {str(Path(root).resolve())!r}\n"
         )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sys
 import time
@@ -305,10 +306,26 @@ class _NoProgress:
         pass
 
 
+class HideTracebacks(logging.Filter):
+    """nbgrader logs the traceback of every submission it could not grade: keep its last line, the
+    error itself, and leave the rest to --debug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "the above traceback" in message:
+            return False
+        if message.startswith("Traceback (most recent call last)"):
+            error = message.strip().splitlines()[-1].strip()
+            record.msg, record.args = "    %s (--debug shows the traceback)", (error,)
+        return True
+
+
 def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, progress: bool = True,
-        extra_args: list[str] | None = None, on_graded=None, log_level: str = "WARN") -> ParallelAutograde:
+        extra_args: list[str] | None = None, on_graded=None, log_level: str = "WARN",
+        tracebacks: bool = True) -> ParallelAutograde:
     """Autograde every submission of `assignment` under course_root/submitted with `jobs` workers
-    (0: as nbgrader_config.py says); `on_graded(student)` is called as each one is recorded."""
+    (0: as nbgrader_config.py says); `on_graded(student)` is called as each one is recorded.
+    tracebacks=False keeps nbgrader's tracebacks of failed submissions out of the log."""
     from tqdm import tqdm
 
     import warnings
@@ -316,10 +333,11 @@ def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, 
     from sqlalchemy.exc import SAWarning
 
     warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session warnings, harmless noise
+    hide = HideTracebacks()
     here = os.getcwd()
     os.chdir(course_root)
     try:
-        app = ParallelAutogradeApp()
+        app = ParallelAutogradeApp()  # here: nbgrader finds nbgrader_config.py in the working folder
         app.jobs, app.force_all = jobs, force
         if on_graded is not None:
             app.on_graded = on_graded
@@ -327,7 +345,10 @@ def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, 
             app.progress_factory = lambda total: tqdm(total=total, unit="submission", desc="autograde",
                                                       disable=None, file=sys.stderr)
         app.initialize([assignment, f"--log-level={log_level}", *(extra_args or [])])
+        if not tracebacks:
+            app.log.addFilter(hide)  # the logger is named after the app class
         app.start()
         return app.converter
     finally:
         os.chdir(here)
+        logging.getLogger(ParallelAutogradeApp.__name__).removeFilter(hide)
