@@ -69,10 +69,13 @@ def find_notebooks(targets: list[Path]) -> list[Path]:
 
 def grader_fingerprint(assignment: str, extra_args: list[str] | None = None) -> str:
     """Changes whenever anything that decides a grade changes: source, checks, the grading
-    code, config and its overrides on the command line, nbgrader."""
+    code, config and its overrides on the command line, nbgrader, Python and NumPy (a grade must
+    not depend on them, and a cache shared by two environments must not hide it if one did)."""
     import nbgrader
+    import numpy
 
     digest = hashlib.sha256(nbgrader.__version__.encode())
+    digest.update(f"{sys.version} {numpy.__version__}".encode())
     digest.update(json.dumps(extra_args or []).encode())
     package = paths.REPO_ROOT / "backprop_hw"
     files = (sorted((paths.SOURCE_DIR / assignment).rglob("*")) + sorted((package / "checks").glob("*.py"))
@@ -240,10 +243,7 @@ def write_csv(results: list[FileResult], path: Path) -> None:
 def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, csv_path: Path | None, use_cache: bool,
          sandboxed: bool = True) -> int:
     paths.check_repository()
-    files = find_notebooks(targets)
-    if not files:
-        print("backprop-hw grade: no notebooks found in " + " ".join(map(str, targets)), file=sys.stderr)
-        return 2
+    files = find_notebooks(targets)  # the command line has checked that there are some
     policy = sandbox.course_policy()
     if sandboxed and policy.enabled:
         sandbox.check(policy)  # no sandbox: say so before any work (unless the course opted out)
