@@ -5,6 +5,8 @@
 #   ./run.sh demo    release, sample submissions, real nbgrader autograde, feedback, grades, score table
 #   ./run.sh test    the whole test suite (extra arguments go to pytest)
 #   ./run.sh shell   a shell with the environment active (nbgrader, backprop-hw on PATH)
+#   ./run.sh pythons the demo and the catalogue graded on every Python 3.10+ here, scores compared
+#   ./run.sh lock    regenerate requirements.lock (uv pip compile, one lock for Python 3.10 to 3.13)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -39,25 +41,84 @@ ensure_sandbox() {
   return 1
 }
 
+make_environment() {
+  # make_environment VENV PYTHON: VENV from requirements.lock with PYTHON, unless up to date.
+  local env=$1 python=$2 version
+  if [ -x "$env/bin/python" ] && [ -f "$env/.installed" ] &&
+     [ ! pyproject.toml -nt "$env/.installed" ] && [ ! requirements.lock -nt "$env/.installed" ]; then
+    return 0
+  fi
+  version=$("$python" --version 2>&1) || { echo "run.sh: $python does not run: $version" >&2; return 1; }
+  echo "run.sh: creating $env with $version ($(command -v "$python")) and the pinned dependencies (a few minutes, once)" >&2
+  if ! { "$python" -m venv --clear "$env" &&
+         "$env/bin/python" -m pip install --quiet --upgrade pip &&
+         "$env/bin/python" -m pip install --quiet -c requirements.lock -e ".[test]"; }; then
+    echo "run.sh: could not install the pinned dependencies with $version ($(command -v "$python"))." >&2
+    echo "        requirements.lock covers Python 3.10 to 3.13; choose another with PYTHON=/path/to/python3 ./run.sh ..." >&2
+    echo "        (the lines above are pip's; on Debian/Ubuntu, a missing venv module is: sudo apt-get install python3-venv)" >&2
+    return 1
+  fi
+  # Kernels run in a sandbox that sees the environment read-only, where Python cannot cache
+  # bytecode: compile it all once now, or every kernel would compile IPython and NumPy again.
+  "$env/bin/python" -m compileall -q -j 0 "$env/lib" >/dev/null || true
+  touch "$env/.installed"
+}
+
 ensure_environment() {
   if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] &&
      [ ! pyproject.toml -nt "$stamp" ] && [ ! requirements.lock -nt "$stamp" ]; then
     return 0
   fi
-  local python
-  python=$(find_python)
-  echo "run.sh: creating $venv with $("$python" --version) and the pinned dependencies (a few minutes, once)" >&2
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -c requirements.lock -e ".[test]"
-  # Kernels run in a sandbox that sees the environment read-only, where Python cannot cache
-  # bytecode: compile it all once now, or every kernel would compile IPython and NumPy again.
-  "$venv/bin/python" -m compileall -q -j 0 "$venv/lib" >/dev/null || true
-  touch "$stamp"
+  make_environment "$venv" "$(find_python)"
+}
+
+every_python() {
+  # The first interpreter found of each Python version 3.10+ on this machine: on PATH, in pyenv
+  # (whose shims run only the versions selected, so its versions/ folder is read too), in /usr/bin.
+  local seen=" " candidate version
+  for candidate in $(command -v python3.10 python3.11 python3.12 python3.13 python3.14 python3 || true) \
+                   "${PYENV_ROOT:-$HOME/.pyenv}"/versions/*/bin/python3 /usr/bin/python3.*; do
+    [ -x "$candidate" ] || continue
+    version=$("$candidate" -c 'import sys; v = sys.version_info; print(f"{v[0]}.{v[1]}" if v >= (3, 10) else "")' 2>/dev/null) || continue
+    [ -n "$version" ] && [[ "$seen" != *" $version "* ]] || continue
+    seen="$seen$version "
+    echo "$candidate"
+  done
+}
+
+across_pythons() {
+  # The demo and the catalogue's grading on every Python 3.10+ here; per-cell scores compared.
+  local out=build/pythons candidate version env status=0
+  rm -rf "$out" && mkdir -p "$out/scores"
+  "$venv/bin/python" -m backprop_hw.harness.pythons write "$out/catalogue"
+  for candidate in $(every_python); do
+    version=$("$candidate" -c 'import platform; print(platform.python_version())')
+    env=.venv-$version
+    [ "$("$venv/bin/python" -c 'import platform; print(platform.python_version())')" = "$version" ] && env=$venv
+    make_environment "$env" "$candidate"
+    echo "run.sh: Python $version: the demo, then the catalogue graded" >&2
+    if ! PATH="$PWD/$env/bin:$PATH" backprop-hw demo --course-dir "$out/demo-$version" >"$out/demo-$version.log" 2>&1; then
+      echo "run.sh: the demo failed on Python $version: see $out/demo-$version.log" >&2
+      status=1
+    fi
+    PATH="$PWD/$env/bin:$PATH" backprop-hw grade "$out/catalogue" --json --no-cache --jobs 2 \
+      >"$out/scores/python-$version.json" 2>"$out/grade-$version.log" || true  # not-graded files show in the comparison
+  done
+  "$venv/bin/python" -m backprop_hw.harness.pythons compare "$out"/scores/*.json || status=1
+  return $status
+}
+
+lock() {
+  # Regenerate requirements.lock: one universal lock for every Python from 3.10, made by uv
+  # (in a tool environment of its own), which keeps the versions already pinned where they resolve.
+  local tools=build/lock-tools
+  [ -x "$tools/bin/uv" ] || { "$(find_python)" -m venv "$tools" && "$tools/bin/python" -m pip install --quiet "uv==0.13.9"; }
+  "$tools/bin/uv" pip compile pyproject.toml --extra test --universal --python-version 3.10 --quiet -o requirements.lock
+  echo "run.sh: wrote requirements.lock; ./run.sh pythons checks it on every Python here" >&2
 }
 
 usage() {
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -65,14 +126,14 @@ usage() {
 command=$1
 shift
 case "$command" in
-  demo|test|shell) ;;
+  demo|test|shell|pythons|lock) ;;
   *) usage ;;
 esac
 
 case "$command" in
-  demo|test) ensure_sandbox ;;
+  demo|test|pythons) ensure_sandbox ;;
 esac
-ensure_environment
+[ "$command" = lock ] || ensure_environment
 # nbgrader starts `alembic` and Jupyter kernels by name: they must come from this environment.
 export PATH="$PWD/$venv/bin:$PATH"
 
@@ -80,4 +141,6 @@ case "$command" in
   demo) exec backprop-hw demo "$@" ;;
   test) exec python -m pytest "$@" ;;
   shell) exec "${SHELL:-bash}" -i ;;
+  pythons) across_pythons ;;
+  lock) lock ;;
 esac
