@@ -14,8 +14,16 @@ venv=.venv
 stamp=$venv/.installed
 
 find_python() {
-  # The first Python 3.10+ on PATH; set PYTHON to choose another.
-  for candidate in ${PYTHON:-} python3 python3.13 python3.12 python3.11 python3.10 python; do
+  # PYTHON if set (it must be 3.10+), else the first Python 3.10+ on PATH.
+  local candidate
+  if [ -n "${PYTHON:-}" ]; then
+    if "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+      echo "$PYTHON"; return 0
+    fi
+    echo "run.sh: PYTHON=$PYTHON does not run, or is older than 3.10" >&2
+    return 1
+  fi
+  for candidate in python3 python3.13 python3.12 python3.11 python3.10 python; do
     if command -v "$candidate" >/dev/null 2>&1 &&
        "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
       echo "$candidate"; return 0
@@ -69,7 +77,9 @@ ensure_environment() {
      [ ! pyproject.toml -nt "$stamp" ] && [ ! requirements.lock -nt "$stamp" ]; then
     return 0
   fi
-  make_environment "$venv" "$(find_python)"
+  local python
+  python=$(find_python) || return 1
+  make_environment "$venv" "$python"
 }
 
 every_python() {
