@@ -97,6 +97,9 @@ def test_uk_feedback_speaks_ukrainian(uk_course):
 
 
 def test_uk_release_is_what_nbgrader_generates(uk_course):
+    generated_files = sorted(p.name for p in (uk_course.root / "release" / UK).iterdir())
+    committed_files = sorted(p.name for p in (paths.RELEASE_DIR / UK).iterdir())
+    assert paths.NOTEBOOK in generated_files and generated_files == committed_files, "run `backprop-hw release backprop_uk`"
     for generated in sorted((uk_course.root / "release" / UK).iterdir()):
         committed = paths.RELEASE_DIR / UK / generated.name
         if generated.suffix == ".ipynb":

@@ -35,7 +35,9 @@ def test_reference_100_and_untouched_0(harness):
 
 
 def test_mutation_score_at_least_95_percent_per_function(harness):
-    for function, (killed, graded) in harness.mutation_scores().items():
+    scores = harness.mutation_scores()
+    assert scores and all(graded > 0 for _, graded in scores.values()), "no mutant was graded"
+    for function, (killed, graded) in scores.items():
         assert killed / graded >= 0.95, f"{function}: {killed} of {graded} mutants killed"
 
 
