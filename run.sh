@@ -11,7 +11,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 venv=.venv
-stamp=$venv/.installed
 
 find_python() {
   # PYTHON if set (it must be 3.10+), else the first Python 3.10+ on PATH.
@@ -49,13 +48,16 @@ ensure_sandbox() {
   return 1
 }
 
+is_current() {
+  # is_current VENV: it was installed after the last change of pyproject.toml and requirements.lock.
+  [ -x "$1/bin/python" ] && [ -f "$1/.installed" ] &&
+    [ ! pyproject.toml -nt "$1/.installed" ] && [ ! requirements.lock -nt "$1/.installed" ]
+}
+
 make_environment() {
   # make_environment VENV PYTHON: VENV from requirements.lock with PYTHON, unless up to date.
   local env=$1 python=$2 version
-  if [ -x "$env/bin/python" ] && [ -f "$env/.installed" ] &&
-     [ ! pyproject.toml -nt "$env/.installed" ] && [ ! requirements.lock -nt "$env/.installed" ]; then
-    return 0
-  fi
+  is_current "$env" && return 0
   version=$("$python" --version 2>&1) || { echo "run.sh: $python does not run: $version" >&2; return 1; }
   echo "run.sh: creating $env with $version ($(command -v "$python")) and the pinned dependencies (a few minutes, once)" >&2
   if ! { "$python" -m venv --clear "$env" &&
@@ -73,10 +75,7 @@ make_environment() {
 }
 
 ensure_environment() {
-  if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] &&
-     [ ! pyproject.toml -nt "$stamp" ] && [ ! requirements.lock -nt "$stamp" ]; then
-    return 0
-  fi
+  is_current "$venv" && return 0
   local python
   python=$(find_python) || return 1
   make_environment "$venv" "$python"

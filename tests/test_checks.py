@@ -143,7 +143,7 @@ def test_failure_messages_name_the_equation_and_not_the_answer(reference, answer
 
 def test_value_tolerance_separates_float32_from_a_real_mistake():
     """check_sigmoid passes a sigmoid computed in float32 (relative error ~1e-7) and fails one whose
-    exponent is 1% off (mistakes differ by 1e-2 or more); fails if VALUE_RTOL drops below about 1e-7."""
+    exponent is 1% off (mistakes differ by 1e-2 or more); seen to fail with VALUE_RTOL = 1e-9."""
     def in_float32(z):
         return (1 / (1 + np.exp(-np.asarray(z, dtype=np.float32)))).astype(np.float32)
 
