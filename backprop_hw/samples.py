@@ -17,6 +17,7 @@ class Sample:
     changes: tuple[tuple[str, str, str], ...] = ()
     untouched: bool = False  # the release as handed out
     fails: frozenset[str] = frozenset()  # graded cells it must fail ("*": all)
+    keeps: frozenset[str] = frozenset()  # graded cells of its function it must pass (right on the lecture's network)
     kind: str = "reference"  # "reference", "untouched", "mistake" or "variant"
     function: str = ""  # for a mistake: the graded function that holds it
     prebuilt: NotebookNode | None = None  # a notebook made elsewhere (e.g. packed mutants)

@@ -20,7 +20,7 @@ CHECKS = {
 
 
 def _function_under(check_name: str) -> str:
-    return check_name.removesuffix("_vectorized")
+    return check_name.removesuffix("_vectorized").removesuffix("_general")
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -176,3 +176,69 @@ def test_a_loop_hidden_from_the_line_counter_fails_the_vectorization_test():
     assert type(sys.settrace).__name__ == "builtin_function_or_method"  # put back after the test
     assert type(sys.setprofile).__name__ == "builtin_function_or_method"
     assert count_lines(lambda: sum(range(3))) == 1  # and counting works as before
+
+
+TEMPLATE_FORWARD = '''
+def forward_propagation(X, parameters):
+    Z1 = np.dot(parameters["W1"], X) + parameters["b1"]
+    A1 = np.tanh(Z1)
+    Z2 = np.dot(parameters["W2"], A1) + parameters["b2"]
+    A2 = 1 / (1 + np.exp(-Z2))
+    assert(A2.shape == (1, X.shape[1]))
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+'''
+
+
+def _defined_in_a_file(source: str, name: str, folder) -> object:
+    """A student's function whose source lines can be read back, as those of a notebook cell can."""
+    path = folder / "cell.py"
+    path.write_text(source)
+    namespace = {"np": np}
+    exec(compile(source, str(path), "exec"), namespace)
+    return namespace[name]
+
+
+def test_the_template_assert_keeps_the_lecture_cell_and_says_why_it_fails_the_general_one(tmp_path):
+    """The original template's `assert(A2.shape == (1, m))` is right on the lecture's network (one output):
+    check_forward_propagation passes it; check_forward_propagation_general fails it with a message naming
+    the function, the input in words, the exception, the student's line and where the notebook asks for
+    two outputs. Fails if call() lets the student's exception through (a bare AssertionError)."""
+    forward = _defined_in_a_file(TEMPLATE_FORWARD, "forward_propagation", tmp_path)
+    cells.check_forward_propagation(forward)
+    with pytest.raises(HiddenTestFailure) as failure:
+        cells.check_forward_propagation_general(forward)
+    message = str(failure.value)
+    assert message.startswith("forward_propagation(X of shape (")
+    assert "n_y=2) raised AssertionError at `assert(A2.shape == (1, X.shape[1]))` (line 7 of your cell)." in message
+    assert "beyond the lecture's network" in message and "the docstring of forward_propagation asks" in message
+
+
+def test_a_raising_function_is_named_with_its_input_in_ukrainian(tmp_path, monkeypatch):
+    monkeypatch.setenv("BACKPROP_HW_LANGUAGE", "uk")
+    forward = _defined_in_a_file(TEMPLATE_FORWARD.replace("+ parameters[\"b1\"]", "+ b1"), "forward_propagation", tmp_path)
+    with pytest.raises(HiddenTestFailure) as failure:
+        cells.check_forward_propagation(forward)
+    message = str(failure.value)
+    assert message.startswith("forward_propagation(X розміру (")
+    assert "завершилася винятком NameError: name 'b1' is not defined у `Z1 = np.dot(" in message
+
+
+@pytest.mark.parametrize("function, old, new", [
+    ("forward_propagation", "    cache = {", "    assert(A2.shape == (1, X.shape[1]))\n    cache = {"),
+    ("backward_propagation_one_example", "np.dot(W2.T, dz2) * (1", "W2.T * dz2 * (1"),
+    ("backward_propagation", "np.dot(W2.T, dZ2) * (1", "W2.T * dZ2 * (1"),
+])
+def test_code_right_for_one_output_passes_the_lecture_check_and_fails_the_general_one(
+        reference, answer_sources, function, old, new):
+    student = _variant(reference, answer_sources[function], old, new, function)
+    CHECKS[function](student)
+    with pytest.raises(HiddenTestFailure, match="beyond the lecture's network"):
+        CHECKS[function + "_general"](student)
+
+
+def test_every_failure_names_the_call_that_showed_it(reference, answer_sources):
+    """Wrong values, not an exception: the message still starts with the call and its input in words."""
+    student = _variant(reference, answer_sources["predict"], "(A2 > 0.5)", "(A2 > 0)", "predict")
+    with pytest.raises(HiddenTestFailure) as failure:
+        cells.check_predict(student)
+    assert str(failure.value).startswith("predict(parameters with n_x=2, n_h=5, n_y=1, X of shape (2, 30)): ")

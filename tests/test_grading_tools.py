@@ -245,6 +245,19 @@ def test_hostile_submissions_get_a_status_and_the_others_are_graded(hostile_resu
     assert memory.status == "memory" and memory.score == 100
 
 
+def test_hostile_failures_name_the_function_and_the_input(hostile_results, source_nb):
+    """Each failed cell that ran names its function and input, stderr included ("sigmoid(z=0): it wrote
+    'debug' to stderr ..."); before, it read "wrote to stderr: debug". A cell that never ran because the
+    kernel had died says NotRun and is not counted here."""
+    functions = notebooks.cell_functions(source_nb)
+    unnamed = [(name, c.grade_id, c.message[:120]) for name, result in hostile_results.items() for c in result.cells
+               if not c.passed and not c.message.startswith("NotRun")
+               and not report.names_function_and_input(c.message, functions[c.grade_id])]
+    assert not unnamed
+    assert "sigmoid(z=0): it wrote 'debug' to stderr" in next(
+        c.message for c in hostile_results["floods-then-stderr"].cells if c.grade_id == "test_sigmoid")
+
+
 def test_failure_message_of_a_blank_stderr_line(tmp_path):
     """A test cell that wrote only whitespace to stderr still gets a message (and no crash)."""
     cell = nbformat.v4.new_code_cell("import sys; sys.stderr.write('  \\n')")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from backprop_hw import paths, report
 from backprop_hw.harness import catalogue, mutation
 from backprop_hw.harness.report import write
 
@@ -57,3 +58,20 @@ def test_report_is_written_with_its_plot(harness, tmp_path):
     assert "| mutation score |" in text and "## Survivors" in text
     assert "`test_backward_propagation_vectorized`" in text
     assert (tmp_path / "catches.png").stat().st_size > 10_000
+
+
+def test_every_failed_cell_names_its_function_and_the_input(harness):
+    """Every graded cell that lost points, in every notebook the harness graded (the mistakes, the
+    untouched release, the mutants), has a message that starts from the call: the function and its
+    input in words ("forward_propagation(X of shape (3, 1), parameters with n_x=3, ...)"), never an
+    exception name alone. Before the hidden tests ran first and named the call, 60 of the 73 mistakes
+    failed this (the visible asserts' messages, "AssertionError:" of the template assert)."""
+    unnamed = []
+    for student in harness.scores:
+        course = harness.course_of[student]
+        messages = report.failure_messages(course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK)
+        for cell in sorted(harness.lost_cells(student)):
+            message = messages.get(cell, "")
+            if not report.names_function_and_input(message, harness.cell_functions[cell]):
+                unnamed.append(f"{student} {cell}: {message[:160]!r}")
+    assert not unnamed, f"{len(unnamed)} failed cells without the call: " + "; ".join(unnamed[:5])

@@ -69,7 +69,8 @@ def test_the_same_mistake_fails_in_english_by_default(english):
         cells.check_sigmoid(_wrong_sigmoid)
     message = str(failure.value)
     assert not CYRILLIC.search(message), message
-    assert message == "sigmoid(z) has the right shape but wrong values: σ(z) = 1 / (1 + e^(−z)), applied to every entry."
+    assert message == ("sigmoid(z of shape (3, 7)): sigmoid(z) has the right shape but wrong values: "
+                       "σ(z) = 1 / (1 + e^(−z)), applied to every entry.")
 
 
 def test_ukrainian_gradient_failure_keeps_the_equation_and_the_number_format(ukrainian):

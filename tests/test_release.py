@@ -93,6 +93,7 @@ def test_feedback_shows_failures_but_no_hidden_test_code(harness, source_nb, sam
     assert not hidden & lines, f"hidden test code in feedback: {sorted(hidden & lines)[:3]}"
     assert "BEGIN HIDDEN TESTS" not in text
     if sample.student_id == "backward-dW1-no-1-over-m":
-        # the visible assert's message and the hidden test's message both reach the student
-        assert "AssertionError: check dW1 = (1/m)·dZ1·Xᵀ" in text
-        assert "HiddenTestFailure: dW1 should be the mean over the m examples" in text
+        # the hidden tests' messages reach the student: the call in words, what is wrong, the equation
+        assert "HiddenTestFailure: backward_propagation(parameters with n_x=" in text
+        assert "dW1 disagrees with the numerical gradient of the cost J" in text and "dW1 = (1/m)·dZ1·Xᵀ" in text
+        assert "dW1 should be the mean over the m examples" in text

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_hw import notebooks, paths
+from backprop_hw import notebooks, paths, report
 from backprop_hw.course import Course, NbgraderError
 from backprop_hw.grading import autograde, sandbox
 from backprop_hw.harness import catalogue, hostile
@@ -154,6 +154,24 @@ def test_every_attacker_gets_the_zero_its_code_deserves(attacked, tool):
     scores = courses[tool].cell_scores()
     for student in _attackers():
         assert sum(v or 0 for v in scores.get(student, {}).values()) == 0, (student, scores.get(student))
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_every_attackers_failed_cell_names_its_function_and_input(attacked, tool, source_nb):
+    """The attackers' answers are the release's stubs: each failed cell says which call raised what
+    ("sigmoid(z=0) raised NotImplementedError at ..."), not the bare exception. Cells that never ran
+    (a kernel that died) say NotRun and are not counted."""
+    courses, *_ = attacked
+    functions = notebooks.cell_functions(source_nb)
+    unnamed, notebooks_read = [], 0
+    for student in _attackers():
+        path = courses[tool].root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK
+        if path.is_file():
+            notebooks_read += 1
+            unnamed += [(student, cell, message[:120]) for cell, message in report.failure_messages(path).items()
+                        if not message.startswith("NotRun")
+                        and not report.names_function_and_input(message, functions[cell])]
+    assert notebooks_read >= len(_attackers()) - 1 and not unnamed, (notebooks_read, unnamed)
 
 
 @pytest.mark.parametrize("tool", TOOLS)

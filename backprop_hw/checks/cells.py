@@ -18,6 +18,7 @@ from backprop_hw.checks import answer_key as key
 from backprop_hw.checks.gradient_check import numerical_gradient, relative_difference
 from backprop_hw.checks.harness import (
     as_array,
+    beyond_the_lecture,
     call,
     expect_close,
     expect_gradient,
@@ -25,6 +26,7 @@ from backprop_hw.checks.harness import (
     expect_shape,
     fail,
     get_key,
+    hidden_test,
     quiet,
 )
 from backprop_hw.checks.messages import say
@@ -58,6 +60,7 @@ def _flower():
 # --- A. Logistic regression, one example -------------------------------------
 
 
+@hidden_test
 def check_sigmoid(sigmoid: Callable) -> None:
     """σ(z) = 1 / (1 + e^(−z)): numbers and arrays of any shape, elementwise."""
     hint = say("hint_sigmoid")
@@ -68,6 +71,7 @@ def check_sigmoid(sigmoid: Callable) -> None:
     expect_close(as_array(call(sigmoid, "sigmoid", z), "sigmoid(z)"), key.sigmoid(z), "sigmoid(z)", hint)
 
 
+@hidden_test
 def check_logistic_loss(logistic_loss: Callable) -> None:
     """L(a, y) = −y·log a − (1−y)·log(1−a), for y = 1, y = 0 and arrays."""
     rng = np.random.default_rng(12)
@@ -87,6 +91,7 @@ def check_logistic_loss(logistic_loss: Callable) -> None:
     )
 
 
+@hidden_test
 def check_logistic_backward(logistic_backward: Callable) -> None:
     """da, dz, dw, db of one example against central differences of L(σ(wᵀx + b), y)."""
     rng = np.random.default_rng(13)
@@ -124,6 +129,7 @@ def _check_activation_derivative(function: Callable, name: str, g: Callable, hin
     expect_gradient(value, _derivative(g, z), f"{name}(z)", "g", hint)
 
 
+@hidden_test
 def check_sigmoid_derivative(sigmoid_derivative: Callable) -> None:
     """σ′(z) = σ(z)(1 − σ(z)) against central differences, elementwise."""
     z = np.random.default_rng(21).uniform(-5, 5, (4, 3))
@@ -131,12 +137,14 @@ def check_sigmoid_derivative(sigmoid_derivative: Callable) -> None:
                                  say("hint_sigmoid_derivative"), z)
 
 
+@hidden_test
 def check_tanh_derivative(tanh_derivative: Callable) -> None:
     """tanh′(z) = 1 − tanh²(z) against central differences, elementwise."""
     z = np.random.default_rng(22).uniform(-3, 3, (3, 5))
     _check_activation_derivative(tanh_derivative, "tanh_derivative", np.tanh, say("hint_tanh_derivative"), z)
 
 
+@hidden_test
 def check_relu_derivative(relu_derivative: Callable) -> None:
     """relu′(z) is 1 where z > 0 and 0 elsewhere, including z = 0."""
     z = np.random.default_rng(23).uniform(-2, 2, (5, 4))
@@ -152,9 +160,11 @@ def check_relu_derivative(relu_derivative: Callable) -> None:
 # --- C. Dimensions -------------------------------------------------------------
 
 
+@hidden_test
 def check_layer_sizes(layer_sizes: Callable) -> None:
     """(n_x, 4, n_y) read off the shapes of X (n_x, m) and Y (n_y, m)."""
     rng = np.random.default_rng(31)
+    # Two outputs here are not generality beyond the lecture: reading n_y off Y is what layer_sizes is for.
     for n_x, n_y, m in [(5, 2, 3), (3, 1, 7)]:
         sizes = call(layer_sizes, "layer_sizes", rng.normal(size=(n_x, m)), rng.normal(size=(n_y, m)))
         try:
@@ -165,8 +175,10 @@ def check_layer_sizes(layer_sizes: Callable) -> None:
             fail(say("layer_sizes_wrong"))
 
 
+@hidden_test
 def check_backprop_shapes(backprop_shapes: Callable) -> None:
     """Shape of every W1 b1 Z1 A1 W2 b2 Z2 A2 and of its d-twin, for sizes it has not seen."""
+    # n_y is one of the arguments, so n_y = 2 is part of the function's job, not generality beyond the lecture.
     for n_x, n_h, n_y, m in [(3, 5, 2, 7), (6, 2, 1, 4)]:
         shapes = call(backprop_shapes, "backprop_shapes", n_x, n_h, n_y, m)
         expected = key.backprop_shapes(n_x, n_h, n_y, m)
@@ -185,26 +197,45 @@ def check_backprop_shapes(backprop_shapes: Callable) -> None:
 # --- D. The six equations, one example --------------------------------------------
 
 
-def check_forward_propagation(forward_propagation: Callable) -> None:
-    """A2 and the cache Z1, A1, Z2, A2 for several sizes including m = 1; no loop over examples."""
+def _check_forward_on(forward_propagation: Callable, problem) -> None:
     hints = {name: say("hint_" + name) for name in ("Z1", "A1", "Z2", "A2")}
-    for seed, m, n_y in [(41, None, 2), (42, 1, 1)]:
-        problem = random_problem(seed, m=m, n_y=n_y)
-        result = call(forward_propagation, "forward_propagation", problem.X, problem.parameters)
-        if not isinstance(result, tuple) or len(result) != 2:
-            fail(say("forward_not_a_pair"))
-        A2, cache = result
-        for name, hint in hints.items():
-            entry = get_key(cache, name, say("cache_of", function="forward_propagation"))
-            expect_close(as_array(entry, f"cache[{name!r}]"),
-                         problem.cache[name], f"cache[{name!r}]", hint)
-        expect_close(as_array(A2, "A2"), problem.cache["A2"], say("returned_A2"), hints["A2"])
+    result = call(forward_propagation, "forward_propagation", problem.X, problem.parameters)
+    if not isinstance(result, tuple) or len(result) != 2:
+        fail(say("forward_not_a_pair"))
+    A2, cache = result
+    for name, hint in hints.items():
+        entry = get_key(cache, name, say("cache_of", function="forward_propagation"))
+        expect_close(as_array(entry, f"cache[{name!r}]"), problem.cache[name], f"cache[{name!r}]", hint)
+    expect_close(as_array(A2, "A2"), problem.cache["A2"], say("returned_A2"), hints["A2"])
+
+
+@hidden_test
+def check_forward_propagation(forward_propagation: Callable) -> None:
+    """The lecture's network (one output, m ≥ 2) of random sizes: A2 and the cache Z1, A1, Z2, A2;
+    no loop over examples."""
+    for seed in (40, 44):
+        _check_forward_on(forward_propagation, random_problem(seed, n_y=1))
 
     def arguments(m):
         problem = random_problem(43, m=m, n_x=3, n_h=5)
         return problem.X, problem.parameters
 
     expect_no_loop_over_examples(forward_propagation, "forward_propagation", arguments, say("hint_forward_loop"))
+
+
+@hidden_test
+def check_forward_propagation_general(forward_propagation: Callable) -> None:
+    """Everything check_forward_propagation checks, then two outputs and m = 1.
+
+    A cell of its own with a small share of the points: the lecture's network has one
+    output, and code right on it (say, with the original template's assert that A2 is
+    (1, m)) keeps the points of check_forward_propagation. Everything that cell checks is
+    checked here first, so a mistake on the lecture's network costs both cells, as before.
+    """
+    check_forward_propagation(forward_propagation)
+    with beyond_the_lecture(say("forward_general_asks")):
+        for seed, m, n_y in [(41, None, 2), (42, 1, 1), (45, 1, 2)]:
+            _check_forward_on(forward_propagation, random_problem(seed, m=m, n_y=n_y))
 
 
 # The message key of each one-example gradient's hint (said when a check fails, in the student's language).
@@ -229,26 +260,44 @@ def _one_example_gradients(problem) -> dict[str, np.ndarray]:
     return grads
 
 
+def _check_one_example_on(backward_propagation_one_example: Callable, problem) -> None:
+    grads = call(backward_propagation_one_example, "backward_propagation_one_example",
+                 problem.parameters, problem.cache, problem.X, problem.Y)
+    numerical = _one_example_gradients(problem)
+    for name, hint_key in _ONE_EXAMPLE_HINTS.items():
+        hint = say(hint_key)
+        value = as_array(get_key(grads, name, "backward_propagation_one_example"), name)
+        twin = {"dz2": "z2", "dz1": "z1"}.get(name, name[1:])
+        if value.shape != numerical[name].shape:
+            fail(say("one_example_shape", name=name, actual=value.shape, twin=twin,
+                     expected=numerical[name].shape, hint=hint))
+        expect_gradient(value, numerical[name], name, say("loss_with_respect_to", twin=twin), hint)
+
+
+@hidden_test
 def check_backward_propagation_one_example(backward_propagation_one_example: Callable) -> None:
-    """The six gradients of one example against central differences of its loss."""
-    for seed, n_y in [(51, 1), (52, 2)]:
-        problem = random_problem(seed, m=1, n_y=n_y)
-        grads = call(backward_propagation_one_example, "backward_propagation_one_example",
-                     problem.parameters, problem.cache, problem.X, problem.Y)
-        numerical = _one_example_gradients(problem)
-        for name, hint_key in _ONE_EXAMPLE_HINTS.items():
-            hint = say(hint_key)
-            value = as_array(get_key(grads, name, "backward_propagation_one_example"), name)
-            twin = {"dz2": "z2", "dz1": "z1"}.get(name, name[1:])
-            if value.shape != numerical[name].shape:
-                fail(say("one_example_shape", name=name, actual=value.shape, twin=twin,
-                         expected=numerical[name].shape, hint=hint))
-            expect_gradient(value, numerical[name], name, say("loss_with_respect_to", twin=twin), hint)
+    """The six gradients of one example of the lecture's network (one output) against central
+    differences of its loss, on random sizes."""
+    for seed in (51, 53):
+        _check_one_example_on(backward_propagation_one_example, random_problem(seed, m=1, n_y=1))
+
+
+@hidden_test
+def check_backward_propagation_one_example_general(backward_propagation_one_example: Callable) -> None:
+    """Everything check_backward_propagation_one_example checks, then two outputs.
+
+    With one output W2ᵀ·dz2 and the elementwise W2ᵀ * dz2 agree; with two they differ. A
+    cell of its own with a small share of the points (see check_forward_propagation_general).
+    """
+    check_backward_propagation_one_example(backward_propagation_one_example)
+    with beyond_the_lecture(say("one_example_general_asks")):
+        _check_one_example_on(backward_propagation_one_example, random_problem(52, m=1, n_y=2))
 
 
 # --- E. Vectorized ----------------------------------------------------------------
 
 
+@hidden_test
 def check_compute_cost(compute_cost: Callable) -> None:
     """J = (1/m)·Σ L(a⁽ⁱ⁾, y⁽ⁱ⁾) as a Python float, for m it has not seen; no loop over examples."""
     hint = say("hint_compute_cost")
@@ -295,23 +344,38 @@ def _vectorized_grads(backward_propagation, problem) -> dict[str, np.ndarray]:
     return values
 
 
+def _check_backward_on(backward_propagation: Callable, problem) -> None:
+    grads = _vectorized_grads(backward_propagation, problem)
+    numerical = numerical_gradient(lambda p: key.cost(p, problem.X, problem.Y), problem.parameters, NUMERICAL_STEP)
+    for name in PARAMETERS:
+        expect_gradient(grads["d" + name], numerical[name], "d" + name, say("the_cost_J"),
+                        say(_VECTORIZED_HINTS["d" + name]))
+    columns = _one_example_results(problem)
+    for name in ("dZ2", "dZ1"):
+        stacked = np.hstack([r[name.lower()] for r in columns])
+        if relative_difference(grads[name], stacked) >= VALUE_RTOL:
+            fail(say("columns_are_examples", name=name, one=name.lower(), hint=say(_VECTORIZED_HINTS[name])))
+
+
+@hidden_test
 def check_backward_propagation(backward_propagation: Callable) -> None:
-    """Shapes; dW1 db1 dW2 db2 against central differences of J on random sizes with m ≥ 2,
-    one with two outputs; dZ1 and dZ2 column by column against the one-example equations."""
-    for seed, n_y in [(71, 1), (72, 1), (73, 2)]:
-        problem = random_problem(seed, n_y=n_y)
-        grads = _vectorized_grads(backward_propagation, problem)
-        numerical = numerical_gradient(lambda p: key.cost(p, problem.X, problem.Y), problem.parameters, NUMERICAL_STEP)
-        for name in PARAMETERS:
-            expect_gradient(grads["d" + name], numerical[name], "d" + name, say("the_cost_J"),
-                            say(_VECTORIZED_HINTS["d" + name]))
-        columns = _one_example_results(problem)
-        for name in ("dZ2", "dZ1"):
-            stacked = np.hstack([r[name.lower()] for r in columns])
-            if relative_difference(grads[name], stacked) >= VALUE_RTOL:
-                fail(say("columns_are_examples", name=name, one=name.lower(), hint=say(_VECTORIZED_HINTS[name])))
+    """The lecture's network (one output, m ≥ 2) of random sizes: shapes; dW1 db1 dW2 db2 against
+    central differences of J; dZ1 and dZ2 column by column against the one-example equations."""
+    for seed in (71, 72):
+        _check_backward_on(backward_propagation, random_problem(seed, n_y=1))
 
 
+@hidden_test
+def check_backward_propagation_general(backward_propagation: Callable) -> None:
+    """Everything check_backward_propagation checks, then two outputs (where W2ᵀ·dZ2 and the
+    elementwise W2ᵀ * dZ2 differ). A cell of its own with a small share of the points (see
+    check_forward_propagation_general)."""
+    check_backward_propagation(backward_propagation)
+    with beyond_the_lecture(say("backward_general_asks")):
+        _check_backward_on(backward_propagation, random_problem(73, n_y=2))
+
+
+@hidden_test
 def check_backward_propagation_vectorized(backward_propagation: Callable) -> None:
     """For m = 50 the gradients equal the mean of the one-example results, with no Python loop over examples."""
     problem = random_problem(74, m=50, n_x=3, n_h=4)
@@ -339,9 +403,12 @@ def _broken_backward(scale_name: str, factor: float):
         grads = dict(key.backward_propagation(parameters, cache, X, Y))
         grads[scale_name] = grads[scale_name] * factor
         return grads
+
+    backward.description = say("input_broken_backward", name=scale_name, factor=factor)
     return backward
 
 
+@hidden_test
 def check_gradient_check(gradient_check: Callable) -> None:
     """A float that is tiny for a correct backward pass and equals ours for broken ones;
     epsilon is used; the parameters are left as they were."""
@@ -390,9 +457,11 @@ def _expect_same_parameters(value, trusted, function: str, hint: str) -> None:
             fail(say("close_wrong_values", what=what, hint=hint))
 
 
+@hidden_test
 def check_initialize_parameters(initialize_parameters: Callable) -> None:
     """W = randn·0.01 from NumPy's global generator, W1 before W2, b = zeros; no reseeding."""
     hint = say("hint_initialize_parameters")
+    # n_y is an argument: W2 of shape (n_y, n_h) for n_y = 2 is the function's job, not generality.
     for seed, sizes in [(91, (3, 5, 1)), (92, (4, 2, 2))]:
         state = np.random.get_state()
         np.random.seed(seed)
@@ -403,6 +472,7 @@ def check_initialize_parameters(initialize_parameters: Callable) -> None:
         _expect_same_parameters(value, trusted, "initialize_parameters", hint)
 
 
+@hidden_test
 def check_update_parameters(update_parameters: Callable) -> None:
     """θ := θ − α·dθ for W1, b1, W2, b2, with the given learning rate and 1.2 by default."""
     hint = say("hint_update_parameters")
@@ -416,6 +486,7 @@ def check_update_parameters(update_parameters: Callable) -> None:
         _expect_same_parameters(value, trusted, "update_parameters", say("with_learning_rate", hint=hint, which=which))
 
 
+@hidden_test
 def check_nn_model(nn_model: Callable) -> None:
     """Seeded training equals the answer key's step for step, lowers the cost and
     separates the flower and a data set the notebook never shows."""
@@ -445,6 +516,7 @@ def check_nn_model(nn_model: Callable) -> None:
                      hint=hint))
 
 
+@hidden_test
 def check_predict(predict: Callable) -> None:
     """A (1, m) array of 0/1: 1 where A2 > 0.5, for parameters and points it has not seen."""
     problem = random_problem(111, m=30, n_x=2, n_h=5)

@@ -54,6 +54,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "{name} змінила sys.settrace, яким цей тест рахує виконані рядки вашого коду: "
               "не змінюйте трасування.",
     },
+    "input_array": {
+        "en": "{name} of shape {shape}",
+        "uk": "{name} розміру {shape}",
+    },
+    "input_parameters": {
+        "en": "{name} with n_x={n_x}, n_h={n_h}, n_y={n_y}",
+        "uk": "{name} з n_x={n_x}, n_h={n_h}, n_y={n_y}",
+    },
+    "input_cache": {
+        "en": "{name} of that forward pass (m={m})",
+        "uk": "{name} цього прямого поширення (m={m})",
+    },
+    "input_grads": {
+        "en": "{name} of that network",
+        "uk": "{name} цієї мережі",
+    },
+    "raised": {
+        "en": "{call} raised {error}.",
+        "uk": "{call} завершилася винятком {error}.",
+    },
+    "raised_at": {
+        "en": "{call} raised {error} at `{line}` (line {number} of your cell).",
+        "uk": "{call} завершилася винятком {error} у `{line}` (рядок {number} вашої клітинки).",
+    },
+    "not_defined": {
+        "en": "{name} is not defined in the notebook: its cell raised an error before `def {name}` ran, "
+              "or the function has another name. Run that cell and keep the name {name}.",
+        "uk": "{name} не визначено в ноутбуці: її клітинка завершилася помилкою ще до `def {name}` "
+              "або функцію названо інакше. Слід запустити ту клітинку й залишити назву {name}.",
+    },
+    "wrote_to_stderr": {
+        "en": "it wrote {text!r} to stderr, and nbgrader gives 0 to a test cell that writes to stderr: "
+              "print to stdout instead (print(...)), or not at all.",
+        "uk": "функція записала {text!r} у stderr, а nbgrader ставить 0 тестовій клітинці, що пише в stderr: "
+              "виводьте текст у stdout (print(...)) або не виводьте зовсім.",
+    },
+    "beyond_the_lecture": {
+        "en": "{failure} This test goes beyond the lecture's network (one output unit, m ≥ 2 examples): {asks}",
+        "uk": "{failure} Цей тест виходить за межі мережі з лекції (один вихідний вузол, m ≥ 2 зразків): {asks}",
+    },
     "returned_none": {
         "en": "{what} is None: did the function forget to return it?",
         "uk": "{what} дорівнює None: можливо, у функції бракує return?",
@@ -221,6 +261,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Z1 = W1·X + b1 takes every column of X.",
         "uk": "Z1 = W1·X + b1 бере всі стовпці X.",
     },
+    "forward_general_asks": {
+        "en": "the docstring of forward_propagation asks for A2 of shape (n_y, m) for any n_y and any m, "
+              "including n_y = 2 outputs and m = 1 example.",
+        "uk": "рядок документації forward_propagation вимагає A2 розміру (n_y, m) для будь-яких n_y і m, "
+              "зокрема для n_y = 2 виходів і m = 1 зразка.",
+    },
+    "one_example_general_asks": {
+        "en": "the docstring of backward_propagation_one_example asks for y of shape (n_y, 1) for any n_y, "
+              "including n_y = 2 outputs, where W2ᵀ·dz2 is a matrix product.",
+        "uk": "рядок документації backward_propagation_one_example вимагає y розміру (n_y, 1) для будь-якого n_y, "
+              "зокрема для n_y = 2 виходів, де W2ᵀ·dz2 — матричний добуток.",
+    },
     "hint_dz2": {
         "en": "dz2 = a2 − y.",
         "uk": "dz2 = a2 − y.",
@@ -315,6 +367,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "mean_over_examples": {
         "en": "{name} should be the mean over the m examples of the one-example {name}: {hint}",
         "uk": "{name} має бути середнім арифметичним {name}, обчислених для кожного з m зразків окремо: {hint}",
+    },
+    "backward_general_asks": {
+        "en": "the docstring of backward_propagation asks for Y of shape (n_y, m) for any n_y, "
+              "including n_y = 2 outputs, where W2ᵀ·dZ2 is a matrix product.",
+        "uk": "рядок документації backward_propagation вимагає Y розміру (n_y, m) для будь-якого n_y, "
+              "зокрема для n_y = 2 виходів, де W2ᵀ·dZ2 — матричний добуток.",
+    },
+    "input_broken_backward": {
+        "en": "a backward pass whose {name} is ×{factor:g}",
+        "uk": "зворотне поширення, у якому {name} помножено на {factor:g}",
     },
     "hint_backward_loop": {
         "en": "matrix products such as dZ1·Xᵀ sum over the examples for you.",

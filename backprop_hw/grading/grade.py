@@ -17,6 +17,7 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,9 @@ import nbformat
 from backprop_hw import notebooks, paths, report
 from backprop_hw.course import Course
 from backprop_hw.grading import autograde, repair, sandbox, scan
+
+
+HIDDEN_TEST_FAILURE = "HiddenTestFailure"  # the exception of a failed hidden test: its name says nothing to a student
 
 
 @dataclass
@@ -222,10 +226,14 @@ def table(result: FileResult) -> str:
     status = result.status if not result.cached else f"{result.status} (cached)"
     lines = [f"{head}   [{status}{': ' + result.message if result.message else ''}]"]
     lines += [f"  flag: {flag}" for flag in result.flags]
+    width = max((len(cell.grade_id) for cell in result.cells), default=0)
     for cell in result.cells:
         mark = "pass" if cell.passed else "FAIL"
-        line = f"  {cell.grade_id:40s} {cell.points:>4g}/{cell.max_points:<4g} {mark}"
-        lines.append(line + (f"  {cell.message[:150]}" if not cell.passed and cell.message else ""))
+        lines.append(f"  {cell.grade_id:{width}s}  {cell.points:>4g}/{cell.max_points:<4g} {mark}")
+        if not cell.passed and cell.message:  # whole: the message is what a student acts on
+            message = cell.message.removeprefix(f"{HIDDEN_TEST_FAILURE}: ")
+            lines += textwrap.wrap(message, 100, initial_indent="      ", subsequent_indent="      ",
+                                   break_on_hyphens=False)
     return "\n".join(lines)
 
 

@@ -11,12 +11,32 @@ from __future__ import annotations
 from backprop_hw.samples import LATE, REFERENCE, UNTOUCHED, Sample
 
 
+# Test cells of the lecture's network (one output, m ≥ 2) -> the cell that checks the same function
+# beyond it. The second checks everything the first does, then more: a mistake on the lecture's
+# network fails both (and loses what it lost when they were one cell); one that is wrong only beyond
+# it (beyond_lecture=True) fails the second alone and keeps most of the function's points.
+GENERAL_TWIN = {
+    "test_forward_propagation": "test_forward_propagation_general",
+    "test_backward_propagation_one_example": "test_backward_propagation_one_example_general",
+    "test_backward_propagation": "test_backward_propagation_general",
+}
+
+
 def mistake(student_id: str, function: str, description: str, *changes: tuple[str, str],
-            must_fail: tuple[str, ...] = (), slow: bool = False) -> Sample:
-    """A reference copy with `changes` (old, new) in `function`'s answer cell."""
+            must_fail: tuple[str, ...] = (), slow: bool = False, beyond_lecture: bool = False) -> Sample:
+    """A reference copy with `changes` (old, new) in `function`'s answer cell.
+
+    It must fail `must_fail` (by default the function's test cell) and their general twins; with
+    `beyond_lecture`, it must fail the twins only and pass the cells of the lecture's network."""
+    cells = must_fail or (f"test_{function}",)
+    twins = tuple(GENERAL_TWIN[cell] for cell in cells if cell in GENERAL_TWIN)
+    if beyond_lecture:
+        assert twins, f"{student_id}: beyond_lecture needs a cell with a general twin"
+        fails, keeps = twins, tuple(cell for cell in cells if cell in GENERAL_TWIN)
+    else:
+        fails, keeps = cells + twins, ()
     return Sample(student_id, f"{function}: {description}", tuple((function, old, new) for old, new in changes),
-                  kind="mistake", function=function, slow=slow,
-                  fails=frozenset(must_fail or (f"test_{function}",)))
+                  kind="mistake", function=function, slow=slow, fails=frozenset(fails), keeps=frozenset(keeps))
 
 
 def variant(student_id: str, description: str, *changes: tuple[str, str, str]) -> Sample:
@@ -131,6 +151,8 @@ MISTAKES: tuple[Sample, ...] = (
     mistake("forward-no-bias", "forward_propagation", "b1 left out", ("Z1 = np.dot(W1, X) + b1", "Z1 = np.dot(W1, X)")),
     mistake("forward-cache-incomplete", "forward_propagation", "Z1 missing from the cache",
             ('cache = {"Z1": Z1, "A1": A1', 'cache = {"A1": A1')),
+    mistake("forward-template-assert", "forward_propagation", "the original template's assert that A2 is (1, m)",
+            ("    cache = {", "    assert(A2.shape == (1, X.shape[1]))\n    cache = {"), beyond_lecture=True),
     mistake("forward-loop", "forward_propagation", "a Python loop over the examples (right values)",
             (REFERENCE_FORWARD, LOOPED_FORWARD), slow=True),
     mistake("one-example-sigmoid-for-tanh", "backward_propagation_one_example", "σ′ where tanh′ belongs in dz1",
@@ -141,7 +163,8 @@ MISTAKES: tuple[Sample, ...] = (
             ("dW1 = np.dot(dz1, x.T)", "dW1 = np.dot(dz1, a1.T)")),
     mistake("one-example-dz2-sign", "backward_propagation_one_example", "dz2 = y − a2", ("dz2 = a2 - y", "dz2 = y - a2")),
     mistake("one-example-elementwise-for-dot", "backward_propagation_one_example", "W2ᵀ * dz2, elementwise instead of a product",
-            ("np.dot(W2.T, dz2) * (1 - np.power(a1, 2))", "W2.T * dz2 * (1 - np.power(a1, 2))")),
+            ("np.dot(W2.T, dz2) * (1 - np.power(a1, 2))", "W2.T * dz2 * (1 - np.power(a1, 2))"),
+            beyond_lecture=True),  # with one output W2ᵀ * dz2 equals W2ᵀ·dz2
     mistake("one-example-dot-for-elementwise", "backward_propagation_one_example", "np.dot where the elementwise * belongs",
             ("np.dot(W2.T, dz2) * (1 - np.power(a1, 2))", "np.dot(np.dot(W2.T, dz2).T, 1 - np.power(a1, 2)) * np.ones_like(a1)")),
     # E. Vectorized
@@ -150,6 +173,8 @@ MISTAKES: tuple[Sample, ...] = (
     mistake("cost-array", "compute_cost", "a (1, 1) array returned instead of a float",
             ("cost = -np.sum(logprobs) / m", "cost = -np.sum(logprobs, axis=1, keepdims=True) / m\n    return cost")),
     mistake("cost-loop", "compute_cost", "a Python loop over the examples (right value)", (REFERENCE_COST, LOOPED_COST)),
+    mistake("cost-undefined-global", "compute_cost", "m read from a global the notebook never defines (NameError)",
+            ("m = Y.shape[1]", "m = num_examples")),
     mistake("cost-hard-coded", "compute_cost", "the visible test's answer hard-coded",
             ("cost = -np.sum(logprobs) / m", "cost = 0.6485870841048391")),
     mistake("backward-dW1-no-1-over-m", "backward_propagation", "dW1 without the 1/m",
@@ -172,7 +197,10 @@ MISTAKES: tuple[Sample, ...] = (
     mistake("backward-dW1-with-A1", "backward_propagation", "dW1 with A1 instead of X",
             ("dW1 = np.dot(dZ1, X.T) / m", "dW1 = np.dot(dZ1, A1.T) / m"), must_fail=BACKWARD_CELLS),
     mistake("backward-elementwise-for-dot", "backward_propagation", "W2ᵀ * dZ2, elementwise instead of a product",
-            ("np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))", "W2.T * dZ2 * (1 - np.power(A1, 2))")),
+            ("np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))", "W2.T * dZ2 * (1 - np.power(A1, 2))"),
+            beyond_lecture=True),  # with one output W2ᵀ * dZ2 equals W2ᵀ·dZ2
+    mistake("backward-one-output-reshape", "backward_propagation", "dZ2 reshaped to one row, as if n_y were always 1",
+            ("dZ2 = A2 - Y", "dZ2 = (A2 - Y).reshape(1, m)"), beyond_lecture=True),
     mistake("backward-dot-for-elementwise", "backward_propagation", "np.dot where the elementwise * belongs",
             ("np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))", "np.dot(np.dot(W2.T, dZ2), (1 - np.power(A1, 2)).T)"), must_fail=BACKWARD_CELLS),
     mistake("backward-loop", "backward_propagation", "a Python loop over the examples (right values)",
@@ -351,6 +379,58 @@ VARIANTS: tuple[Sample, ...] = (
         if print_cost and i % 1000 == 0:
             print("Cost after iteration %i: %f" % (i, cost))
 ''')),
+    # What real students write (their own notebooks for the original course), each correct.
+    variant("cost-float64-squeeze", "compute_cost returning np.squeeze(...) of a NumPy float",
+            ("compute_cost", "cost = -np.sum(logprobs) / m", "cost = np.squeeze(-np.sum(logprobs) / m)"),
+            ("compute_cost", "return float(cost)", "return cost")),
+    variant("cost-np-float64", "compute_cost returning np.float64, with the original course's dtype assert",
+            ("compute_cost", "return float(cost)", "assert cost.dtype == float\n    return np.float64(cost)")),
+    variant("predict-bool", "predict returning a bool array", ("predict", "return (A2 > 0.5).astype(int)", "return A2 > 0.5")),
+    variant("predict-float", "predict returning floats 0.0/1.0 and a threshold keyword",
+            ("predict", "def predict(parameters, X):", "def predict(parameters, X, threshold=0.5):"),
+            ("predict", "return (A2 > 0.5).astype(int)", "return (A2 > threshold) * 1.0")),
+    variant("dot-method", "the .dot method instead of np.dot",
+            ("forward_propagation", "np.dot(W1, X)", "W1.dot(X)"), ("forward_propagation", "np.dot(W2, A1)", "W2.dot(A1)"),
+            ("backward_propagation_one_example", "np.dot(W2.T, dz2)", "W2.T.dot(dz2)"),
+            ("backward_propagation", "np.dot(dZ2, A1.T)", "dZ2.dot(A1.T)"), ("backward_propagation", "np.dot(dZ1, X.T)", "dZ1.dot(X.T)")),
+    variant("update-deepcopy", "update_parameters on a copy.deepcopy, with -=",
+            ("update_parameters",
+             'return {name: parameters[name] - learning_rate * grads["d" + name] for name in ["W1", "b1", "W2", "b2"]}',
+             "import copy\n    parameters = copy.deepcopy(parameters)\n"
+             '    for name in ["W1", "b1", "W2", "b2"]:\n        parameters[name] -= learning_rate * grads["d" + name]\n'
+             "    return parameters")),
+    variant("update-copies", "update_parameters with one variable per parameter, -= on copies",
+            ("update_parameters",
+             'return {name: parameters[name] - learning_rate * grads["d" + name] for name in ["W1", "b1", "W2", "b2"]}',
+             'W1 = parameters["W1"].copy()\n    b1 = parameters["b1"].copy()\n'
+             '    W2 = parameters["W2"].copy()\n    b2 = parameters["b2"].copy()\n'
+             '    W1 -= learning_rate * grads["dW1"]\n    b1 -= learning_rate * grads["db1"]\n'
+             '    W2 -= learning_rate * grads["dW2"]\n    b2 -= learning_rate * grads["db2"]\n'
+             '    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}')),
+    variant("tanh-square-spellings", "1 − A1 ** 2 and 1 − a1 * a1",
+            ("backward_propagation", "(1 - np.power(A1, 2))", "(1 - A1 ** 2)"),
+            ("backward_propagation_one_example", "(1 - np.power(a1, 2))", "(1 - a1 * a1)")),
+    variant("asserts-documented-shapes", "asserts that hold for every documented shape",
+            ("forward_propagation", "    cache = {", '    assert A2.shape == (parameters["W2"].shape[0], X.shape[1])\n    cache = {'),
+            ("backward_propagation_one_example", "    dW1 = np.dot(dz1, x.T)",
+             '    assert dz1.shape == cache["Z1"].shape\n    dW1 = np.dot(dz1, x.T)'),
+            ("backward_propagation", "    db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
+             '    db1 = np.sum(dZ1, axis=1, keepdims=True) / m\n'
+             '    assert dW1.shape == parameters["W1"].shape and db1.shape == parameters["b1"].shape')),
+    variant("prints-inside", "prints inside compute_cost, update_parameters and gradient_check",
+            ("compute_cost", "    cost = -np.sum(logprobs) / m", '    cost = -np.sum(logprobs) / m\n    print("cost:", cost)'),
+            ("update_parameters", "    return {name:", '    print("learning rate", learning_rate)\n    return {name:'),
+            ("gradient_check", "    names = ", '    print("checking", sorted(parameters))\n    names = ')),
+    variant("extra-keyword-arguments", "extra keyword arguments with defaults",
+            ("forward_propagation", "def forward_propagation(X, parameters):", "def forward_propagation(X, parameters, verbose=False):"),
+            ("forward_propagation", "    A2 = sigmoid(Z2)\n", '    A2 = sigmoid(Z2)\n    if verbose:\n        print("A2:", A2.shape)\n'),
+            ("nn_model", "num_iterations=10000, print_cost=False):", "num_iterations=10000, print_cost=False, learning_rate=1.2):"),
+            ("nn_model", "parameters = update_parameters(parameters, grads)",
+             "parameters = update_parameters(parameters, grads, learning_rate=learning_rate)")),
+    variant("sizes-np-shape", "sizes read with np.shape(X)[0], np.shape(X)[1] and len",
+            ("layer_sizes", "n_x = X.shape[0]", "n_x = np.shape(X)[0]"),
+            ("backward_propagation", "m = X.shape[1]", "m = np.shape(X)[1]"),
+            ("compute_cost", "m = Y.shape[1]", "m = len(Y[0])")),
     variant("chain-rule-explicit", "dz = da·σ′(z) written out; sizes and shapes as lists",
             ("logistic_backward", "dz = a - y", "dz = da * a * (1 - a)"),
             ("layer_sizes", "return (n_x, n_h, n_y)", "return [n_x, n_h, n_y]"),

@@ -62,10 +62,13 @@ class HarnessResult:
             return "ok" if lost == set(self.points) else f"earned points in {sorted(set(self.points) - lost)}"
         missed = sample.fails - lost
         outside = lost - self.own_cells(sample.function)
+        too_strict = sample.keeps & lost
         if missed:
             return f"not caught by {sorted(missed)}"
         if outside:
             return f"also cost points outside {sample.function}: {sorted(outside)}"
+        if too_strict:  # right on the lecture's network: those cells' points are its own
+            return f"wrong beyond the lecture's network only, but lost {sorted(too_strict)}"
         return "ok"
 
     def killed(self, mutant: mutation.Mutant) -> bool:
