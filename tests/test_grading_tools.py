@@ -186,6 +186,24 @@ def test_grade_command_exit_status_json_csv_and_cache(loose_files, tmp_path):
     assert bad.returncode == 1 and "the file is empty" in bad.stdout
 
 
+def test_grade_tells_a_student_why_the_template_assert_costs_points(tmp_path):
+    """`backprop-hw grade` on a notebook whose forward_propagation keeps the original template's
+    `assert(A2.shape == (1, X.shape[1]))`: 98 of 100, and the one failed cell says which call raised,
+    at which line of the student's code, and where the notebook asks for two outputs. Before (as the
+    issue measured it): 0 of forward_propagation's 8 points and "AssertionError:" alone."""
+    source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
+    nbformat.write(catalogue.by_id("forward-template-assert").notebook(source, release), str(tmp_path / "student.ipynb"))
+    done = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "grade", str(tmp_path / "student.ipynb"), "--no-cache"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    printed = " ".join(done.stdout.split())  # the message is wrapped over several lines
+    assert "student.ipynb: 98/100" in printed
+    assert ("test_forward_propagation_general 0/2 FAIL forward_propagation(X of shape (3, 4), parameters with "
+            "n_x=3, n_h=6, n_y=2) raised AssertionError at `assert(A2.shape == (1, X.shape[1]))` (line 14 of your "
+            "cell).") in printed
+    assert "the docstring of forward_propagation asks for A2 of shape (n_y, m) for any n_y" in printed
+
+
 HOSTILE = {
     "kills-its-kernel": ("sigmoid", "return 1 / (1 + np.exp(-z))", "return 1 / (1 + np.exp(-z))\n\nimport os\nos._exit(3)"),
     "endless-loop": ("nn_model", "    for i in range(num_iterations):", "    while True:\n        pass\n    for i in range(num_iterations):"),
