@@ -5,9 +5,11 @@ submitted/, autograded/ and feedback/ live beside this file.
 """
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, GetGrades,
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, Execute, GetGrades,
                                     OverwriteCells, OverwriteKernelspec)
 
+from backprop_hw.grading.recovery import RecoveringExecute
 from backprop_hw.grading.repair import RepairMetadata
 from backprop_hw.nbgrader_plugins import HideHiddenTestTracebacks, LatePenaltyPerDay
 
@@ -30,6 +32,14 @@ c.Execute.kernel_manager_class = "backprop_hw.grading.sandbox.SandboxedKernelMan
 c.Sandbox.enabled = True
 c.Sandbox.tmp_size_mb = 512  # the working copy and /tmp; the notebook writes nothing there itself
 c.Sandbox.max_processes = 64  # a kernel uses about 10 (threads count too)
+
+# A kernel that dies (os._exit, a segfault, killed for its memory) costs the cell it died in:
+# RecoveringExecute marks that cell 0 with a message, restarts the kernel, runs the earlier
+# cells again but the test cells and that one, and goes on (backprop_hw/grading/recovery.py).
+# nbgrader's own Execute would leave every later cell ungraded.
+c.Autograde.autograde_preprocessors = [RecoveringExecute if p is Execute else p
+                                       for p in Autograde.class_traits()["autograde_preprocessors"].default()]
+c.RecoveringExecute.max_restarts = 3  # per notebook; after that a death stops it, as in nbgrader
 
 # A runaway print loop must not make the autograded notebook or the feedback huge.
 c.LimitOutput.max_lines = 300

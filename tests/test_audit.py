@@ -113,7 +113,7 @@ def test_only_imports_and_definitions_reach_the_clean_room():
 
 def test_every_graded_cell_has_its_hidden_check():
     cells = audit.graded_cells()
-    assert len(cells) == 18 and sum(c.points for c in cells) == 100
+    assert len(cells) == 21 and sum(c.points for c in cells) == 100
     assert all(c.check == "check_" + c.grade_id.removeprefix("test_") for c in cells)
 
 
@@ -201,7 +201,7 @@ def test_the_clean_room_agrees_with_nbgrader_on_every_catalogued_notebook(harnes
         for cell in result.cells:
             if cell.clean_room_points != (nbgrader.get(cell.grade_id) or 0.0):
                 disagreements.append((sample.student_id, cell.grade_id, cell.clean_room_points, cell.message))
-    assert len(results) == len(catalogue.ALL) == 95
+    assert len(results) == len(catalogue.ALL) and len(catalogue.ALL) > 100
     assert disagreements == []
 
 

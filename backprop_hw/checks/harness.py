@@ -206,9 +206,12 @@ def student_line(tb: TracebackType | None) -> tuple[int, str] | None:
 
 def raised(described: str, error: BaseException) -> str:
     """The message for a student's function that raised: the call, the exception and the line."""
+    where = student_line(error.__traceback__)
+    if isinstance(error, KeyboardInterrupt):  # the grader interrupts a cell that runs too long
+        line = f"`{where[1]}` (line {where[0]})" if where else "?"
+        return say("interrupted", call=described, line=line)
     text = " ".join(str(error).split())
     error_text = type(error).__name__ + (f": {text[:300]}" if text else "")
-    where = student_line(error.__traceback__)
     if where is None:
         return say("raised", call=described, error=error_text)
     return say("raised_at", call=described, error=error_text, number=where[0], line=where[1])
@@ -228,7 +231,7 @@ def call(function: Callable, name: str, *args: Any, **kwargs: Any) -> Any:
             result = function(*args, **kwargs)
     except HiddenTestFailure:  # a stand-in refused to answer: its message names the call already
         raise
-    except (Exception, SystemExit) as error:
+    except (Exception, SystemExit, KeyboardInterrupt) as error:
         if isinstance(function, OutsideFunction):  # the clean-room audit reports what its process did
             raise
         raise HiddenTestFailure(raised(described, error)) from error

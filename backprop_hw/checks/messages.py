@@ -21,23 +21,32 @@ LANGUAGES = ("en", "uk")
 DEFAULT = "en"
 
 
-def language() -> str:
-    """"uk" or "en": BACKPROP_HW_LANGUAGE if it is set, else "uk" in a folder named ``*_uk``."""
+def language(folder: str | os.PathLike | None = None) -> str:
+    """"uk" or "en": BACKPROP_HW_LANGUAGE if it is set, else "uk" in a folder (by default the
+    working directory) named ``*_uk``."""
     chosen = os.environ.get(ENVIRONMENT_VARIABLE)
     if chosen:
         return "uk" if chosen.strip().lower() == "uk" else DEFAULT
     try:
-        folder = Path.cwd().name
+        name = Path(folder).name if folder is not None else Path.cwd().name
     except OSError:  # the working directory was removed
         return DEFAULT
-    return "uk" if folder.endswith("_uk") else DEFAULT
+    return "uk" if name.endswith("_uk") else DEFAULT
 
 
 def say(key: str, /, **fields) -> str:
     """The message ``key`` in the current language (English where Ukrainian is missing), formatted."""
+    return _format(language(), key, fields)
+
+
+def say_for(folder: str | os.PathLike, key: str, /, **fields) -> str:
+    """say() as a kernel running in `folder` would say it (the grader speaks for a dead kernel)."""
+    return _format(language(folder), key, fields)
+
+
+def _format(chosen: str, key: str, fields: dict) -> str:
     templates = MESSAGES[key]
-    template = templates.get(language()) or templates[DEFAULT]
-    return template.format(**fields)
+    return (templates.get(chosen) or templates[DEFAULT]).format(**fields)
 
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -78,6 +87,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{call} raised {error} at `{line}` (line {number} of your cell).",
         "uk": "{call} завершилася винятком {error} у `{line}` (рядок {number} вашої клітинки).",
     },
+    "kernel_died_testing": {
+        "en": "the kernel died while testing {function} (os._exit, a crash in compiled code, or the kernel "
+              "killed for its memory): this cell scores 0. The later cells ran in a new kernel, with every "
+              "earlier cell run again but this one.",
+        "uk": "ядро завершило роботу під час тестування {function} (os._exit, збій у скомпільованому коді "
+              "або ядро зупинено через пам'ять): ця клітинка отримує 0. Наступні клітинки виконано в новому "
+              "ядрі, куди повторно виконано всі попередні клітинки, крім цієї.",
+    },
+    "kernel_died_in_cell": {
+        "en": "the kernel died while running this cell (os._exit, a crash in compiled code, or the kernel "
+              "killed for its memory). The later cells ran in a new kernel, with every earlier cell run "
+              "again but this one: what this cell defines is missing there.",
+        "uk": "ядро завершило роботу під час виконання цієї клітинки (os._exit, збій у скомпільованому коді "
+              "або ядро зупинено через пам'ять). Наступні клітинки виконано в новому ядрі, куди повторно "
+              "виконано всі попередні клітинки, крім цієї: того, що вона визначає, там немає.",
+    },
     "not_defined": {
         "en": "{name} is not defined in the notebook: its cell raised an error before `def {name}` ran, "
               "or the function has another name. Run that cell and keep the name {name}.",
@@ -89,6 +114,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "print to stdout instead (print(...)), or not at all.",
         "uk": "функція записала {text!r} у stderr, а nbgrader ставить 0 тестовій клітинці, що пише в stderr: "
               "виводьте текст у stdout (print(...)) або не виводьте зовсім.",
+    },
+    "interrupted": {
+        "en": "{call} was stopped: it ran longer than a test cell may (Execute.timeout in the course's "
+              "configuration), last at {line} of your cell. Look for a loop that never ends.",
+        "uk": "{call} зупинено: функція працювала довше, ніж дозволено тестовій клітинці (Execute.timeout "
+              "у налаштуваннях курсу), востаннє в {line} вашої клітинки. Слід пошукати нескінченний цикл.",
     },
     "beyond_the_lecture": {
         "en": "{failure} This test goes beyond the lecture's network (one output unit, m ≥ 2 examples): {asks}",

@@ -40,6 +40,7 @@ from traitlets import Bool, Float, Instance, Integer, default
 from traitlets.config import Configurable
 
 from backprop_hw.grading import repair, sandbox, scan, speedups, worker
+from backprop_hw.grading.recovery import RecoveringExecute
 
 
 class GradingLimits(Configurable):
@@ -59,7 +60,7 @@ _PENDING: dict[tuple[str, str], Future] = {}
 OUTCOMES: dict[tuple[str, str], dict] = {}
 
 
-class PooledExecute(Execute):
+class PooledExecute(RecoveringExecute):
     """In pass 2: hand over the notebook a worker executed for this submission (else execute here)."""
 
     def preprocess(self, nb, resources=None, km=None):
@@ -92,7 +93,8 @@ class ParallelAutograde(Autograde):
         self.on_graded = on_graded or (lambda student: None)
         self.state_file = Path(self.coursedir.root) / ".backprop-hw" / f"autograde-{self.coursedir.assignment_id}.json"
         self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
-        self.autograde_preprocessors = [PooledExecute if p is Execute else p for p in self.autograde_preprocessors]
+        self.autograde_preprocessors = [PooledExecute if isinstance(p, type) and issubclass(p, Execute) else p
+                                        for p in self.autograde_preprocessors]
         # damaged nbgrader metadata is repaired (and noted) before nbgrader's own sanitizing sees it
         if repair.RepairMetadata not in self.sanitize_preprocessors:  # the course's config lists it first
             self.sanitize_preprocessors = [repair.RepairMetadata] + list(self.sanitize_preprocessors)
@@ -234,7 +236,7 @@ class ParallelAutogradeApp(AutogradeApp):
         policy = sandbox.Policy.from_config(parent=self, hidden=(self.coursedir.root,))
         sandbox.check(policy)  # before any work: no sandbox, no grading (unless the course opted out)
         jobs = self.jobs or limits.jobs
-        execute = Execute(parent=self)  # the course's Execute options, resolved as nbgrader resolves them
+        execute = RecoveringExecute(parent=self)  # the course's Execute options, resolved as nbgrader resolves them
         settings = worker.Settings(
             timeout=execute.timeout, interrupt_on_timeout=execute.interrupt_on_timeout,
             raise_on_iopub_timeout=execute.raise_on_iopub_timeout,
@@ -244,6 +246,7 @@ class ParallelAutogradeApp(AutogradeApp):
             iopub_timeout=max(execute.iopub_timeout, execute.timeout or 0),
             wall_time=limits.wall_time, memory_limit_mb=limits.memory_limit_mb,
             output_limit_kb=limits.output_limit_kb, fork_kernels=limits.fork_kernels,
+            max_restarts=execute.max_restarts,
             sandbox_policy=policy.as_dict(),
         ).__dict__
         progress = self.progress_factory(self.count_submissions())

@@ -27,12 +27,11 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
 
 from backprop_hw.grading import forkserver, sandbox
+from backprop_hw.grading.recovery import KERNEL_DIED, RecoveringExecute, not_run_output
 
-NOT_RUN = "NotRun"  # ename of the error put into graded cells that never ran
 
 
 @dataclass
@@ -49,6 +48,7 @@ class Settings:
     memory_limit_mb: int = 2048
     output_limit_kb: int = 1024
     fork_kernels: bool = True
+    max_restarts: int = 3
     sandbox_policy: dict = field(default_factory=lambda: sandbox.Policy().as_dict())  # as plain data
 
 
@@ -68,7 +68,7 @@ class Outcome:
         return asdict(self)
 
 
-class LimitedExecute(Execute):
+class LimitedExecute(RecoveringExecute):
     """nbgrader's Execute, which also cuts a flood of output short while it arrives.
 
     Only what cannot change a grade is cut: stdout, displays and results past the
@@ -76,10 +76,22 @@ class LimitedExecute(Execute):
     stderr after it, because nbgrader scores a cell by its errors and stderr; an
     execute_result is kept too, since nbgrader reads a number in it as partial credit.
     It also remembers which cell is running, so a kernel that dies is blamed on that cell.
+    A kernel that dies is replaced by the next one of the worker's supply (RecoveringExecute),
+    unless the submission's wall time ran out.
     """
 
     output_limit_bytes = 1024 * 1024
     prepared_client = None
+    replace_kernel = None  # () -> (manager, client) of a kernel ready in the submission's folder
+    stopped: threading.Event | None = None  # set when the wall time ran out: no new kernel then
+
+    def may_recover(self) -> bool:
+        return self.replace_kernel is not None and not (self.stopped is not None and self.stopped.is_set())
+
+    def fresh_kernel(self) -> None:
+        old_km, old_kc = self.km, self.kc
+        self.km, self.kc = self.replace_kernel()
+        _shut_down(old_km, None, clients=(old_kc,))
 
     def reset_execution_trackers(self):
         super().reset_execution_trackers()
@@ -273,7 +285,7 @@ def _mark_not_run(nb: NotebookNode, reason: str, from_index: int = 0) -> None:
     """Graded cells from `from_index` on get an error, so nbgrader scores them 0 (a cell that
     never ran has no output, which would mean full marks). The cell that was running when the
     kernel died keeps what it printed and gets the error after it."""
-    error = nbformat.v4.new_output("error", ename=NOT_RUN, evalue=reason, traceback=[f"{NOT_RUN}: {reason}"])
+    error = not_run_output(reason)
     for index, cell in enumerate(nb.cells):
         if index < from_index or cell.cell_type != "code" or not nbgrader_utils.is_grade(cell):
             continue
@@ -287,6 +299,11 @@ def _status_of(nb: NotebookNode, settings: Settings, process_limit_hit: bool = F
     """A finished run's status, from the errors in its cells (and the sandbox's count of forks refused)."""
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     names = {o.get("ename") for o in errors}
+    deaths = [index for index, c in enumerate(nb.cells) if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("ename") == KERNEL_DIED]
+    if deaths:
+        where = ", ".join(nb.cells[i].get("id") or f"#{i}" for i in deaths)
+        return "kernel died", f"the kernel died in cell {where}; restarted, the later cells were graded"
     if "CellTimeoutError" in names:
         return "timeout", f"a cell ran longer than {settings.timeout} s and was interrupted"
     if "MemoryError" in names:
@@ -323,20 +340,31 @@ def execute(path: str, settings_dict: dict) -> dict:
         executor = LimitedExecute(timeout=settings.timeout, interrupt_on_timeout=settings.interrupt_on_timeout,
                                   raise_on_iopub_timeout=settings.raise_on_iopub_timeout,
                                   iopub_timeout=settings.iopub_timeout, extra_arguments=settings.extra_arguments,
-                                  allow_errors=True)
+                                  allow_errors=True, max_restarts=settings.max_restarts)
         executor.output_limit_bytes = settings.output_limit_kb * 1024
         executor.prepared_client = kc
         expired = threading.Event()
+        executor.stopped = expired
+
+        def replace_kernel():
+            fresh = _supply.take()
+            try:
+                return fresh, _prepare_kernel(fresh, cwd, settings.memory_limit_mb)[0]
+            except BaseException:
+                _shut_down(fresh, None)
+                raise
+
+        executor.replace_kernel = replace_kernel
 
         def stop_at_wall_time():
             expired.set()
-            process = getattr(km.provisioner, "process", None)
+            process = getattr(executor.km.provisioner, "process", None)
             if process is not None:  # Popen or ForkedProcess: neither signals a pid that has ended
                 process.kill()
 
         deadline = threading.Timer(settings.wall_time, stop_at_wall_time)
         deadline.start()
-        jail = getattr(km, "jail", None)
+        jail = getattr(km, "jail", None)  # (a kernel started again after a death has a jail of its own)
         refused_before = jail.forks_refused() if jail is not None else 0
         started = time.perf_counter()
         try:
@@ -366,13 +394,13 @@ def execute(path: str, settings_dict: dict) -> dict:
         outcome.status, outcome.message = "error", f"{type(error).__name__}: {error}"
         outcome.notebook_json = None
     finally:
-        _shut_down(km, executor)
+        _shut_down(executor.km if executor is not None and executor.km is not None else km, executor)
     return _finish(outcome)
 
 
-def _shut_down(km: AsyncKernelManager | None, executor: LimitedExecute | None) -> None:
+def _shut_down(km: AsyncKernelManager | None, executor: LimitedExecute | None, clients: tuple = ()) -> None:
     """Stop the kernel and every channel and socket of it, so a long batch leaks nothing per submission."""
-    for client in (getattr(executor, "kc", None), getattr(executor, "prepared_client", None)):
+    for client in (getattr(executor, "kc", None), getattr(executor, "prepared_client", None)) + clients:
         if client is not None:
             try:
                 client.stop_channels()
