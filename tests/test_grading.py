@@ -73,3 +73,34 @@ def test_failure_messages_reach_the_instructor(harness):
     message = messages["test_backward_propagation"]
     assert message.startswith("HiddenTestFailure: backward_propagation(parameters with n_x=")  # the input in words
     assert "dW1 = (1/m)·dZ1·Xᵀ" in message  # and the equation to look at
+
+
+def _late_penalty_plugin():
+    """LatePenaltyPerDay as the course's nbgrader_config.py configures it (10 points a day)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from backprop_hw.nbgrader_plugins import LatePenaltyPerDay
+
+    config = PyFileConfigLoader(paths.COURSE_CONFIG.name, path=str(paths.COURSE_CONFIG.parent)).load_config()
+    return LatePenaltyPerDay(config=config)
+
+
+DAY = 86400
+
+
+@pytest.mark.parametrize("seconds_late, score, penalty", [
+    (0, 100.0, None), (-60, 100.0, None),  # on time: no penalty at all
+    (1, 100.0, 10.0), (DAY, 100.0, 10.0),  # the first started day, to its last second
+    (DAY + 1, 100.0, 20.0), (36 * 3600, 100.0, 20.0),  # one second into the second day
+    (9 * DAY + 1, 100.0, 100.0), (30 * DAY, 100.0, 100.0),  # never more than the score...
+    (3 * DAY, 15.0, 15.0), (2 * DAY, 0.0, 0.0),  # ...whatever the score is
+])
+def test_late_penalty_counts_started_days_and_never_exceeds_the_score(seconds_late, score, penalty):
+    """Fails with round() or floor() for ceil() (1 s or 1 day + 1 s late) and without the min() cap."""
+    assert _late_penalty_plugin().late_submission_penalty("s", score, seconds_late) == penalty
+
+
+def test_late_penalty_of_zero_points_a_day_takes_nothing():
+    plugin = _late_penalty_plugin()
+    plugin.points_per_day = 0.0  # what nbgrader_config.py says to set for no penalty
+    assert plugin.late_submission_penalty("s", 100.0, 5 * DAY) == 0.0

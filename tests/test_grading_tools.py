@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import nbformat
 import pytest
@@ -203,6 +205,84 @@ def test_grade_tells_a_student_why_the_template_assert_costs_points(tmp_path):
             "n_x=3, n_h=6, n_y=2) raised AssertionError at `assert(A2.shape == (1, X.shape[1]))` (line 14 of your "
             "cell).") in printed
     assert "the docstring of forward_propagation asks for A2 of shape (n_y, m) for any n_y" in printed
+
+
+def _catalogue_file(folder, student_id: str, name: str | None = None):
+    source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
+    path = folder / (name or f"{student_id}.ipynb")
+    nbformat.write(catalogue.by_id(student_id).notebook(source, release), str(path))
+    return path
+
+
+def test_grade_regrades_an_edited_file_and_no_cache_grades_again(tmp_path, monkeypatch):
+    """The cache is keyed by the file's content: the same file again is not graded again, the file
+    edited is (a cache keyed by its name or date would hand back 100), and --no-cache always grades."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    student = _catalogue_file(tmp_path, "reference", "student.ipynb")
+    [first] = grade.grade([student], progress=False)
+    [again] = grade.grade([student], progress=False)
+    assert (first.score, first.cached, again.score, again.cached) == (100, False, 100, True)
+    _catalogue_file(tmp_path, "predict-inverted", "student.ipynb")  # the student fixes... or breaks predict
+    [edited] = grade.grade([student], progress=False)
+    assert (edited.score, edited.cached) == (97, False)
+    [forced] = grade.grade([student], progress=False, use_cache=False)
+    assert (forced.score, forced.cached) == (97, False)
+
+
+def test_an_interrupted_grade_picks_up_where_it_stopped(tmp_path):
+    """Ctrl-C after the first result is cached: the rerun takes what was graded from the cache and
+    grades the rest (exit 130 and 'kept' on the way). Fails if results were cached only at the end."""
+    files = [_catalogue_file(tmp_path, sid) for sid in ("reference", "predict-inverted", "cost-no-1-over-m")]
+    cache = tmp_path / "cache"
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    command = [sys.executable, "-m", "backprop_hw.cli", "grade", *map(str, files), "--jobs", "1", "--json"]
+    running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    results_kept = lambda: list(cache.glob("backprop-hw/grade/*/*.json"))  # noqa: E731  (one file per result)
+    deadline = time.monotonic() + 300
+    while not results_kept() and running.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    running.send_signal(signal.SIGINT)
+    _, stderr = running.communicate(timeout=120)
+    kept = len(results_kept())
+    assert running.returncode == 130 and 1 <= kept < len(files), (running.returncode, kept, stderr)
+    rerun = subprocess.run(command, capture_output=True, text=True, env=env)
+    results = json.loads(rerun.stdout)
+    assert rerun.returncode == 0
+    assert [r["cached"] for r in results].count(True) == kept and [r["score"] for r in results] == [100, 97, 95]
+
+
+def test_a_failure_of_the_grader_records_nothing_and_a_rerun_grades_it(tmp_path):
+    """No kernel can start (a sandbox allowed 2 processes, too few for a kernel): the submission's
+    status is 'error', autograde reports a failure, and the gradebook holds no score for it (every
+    auto_score None, as nbgrader leaves a submission it could not grade, so it shows as ungraded,
+    not as 0); the next run, with kernels, grades it to 100. Fails if the failure were scored."""
+    from nbgrader.api import Gradebook
+
+    course = Course.create(tmp_path / "course")
+    course.generate_assignment()
+    source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
+    course.submit("reference", catalogue.by_id("reference").notebook(source, release))
+    failed = autograde.run(course.root, paths.ASSIGNMENT, jobs=1, progress=False, log_level="ERROR",
+                           extra_args=["--Sandbox.max_processes=2"])
+    assert failed.failed_any and autograde.OUTCOMES[("reference", paths.ASSIGNMENT)]["status"] == "error"
+    with Gradebook(course.gradebook_url) as gradebook:
+        grades = gradebook.find_submission(paths.ASSIGNMENT, "reference").notebooks[0].grades
+        assert grades and all(g.auto_score is None and g.manual_score is None for g in grades)
+    rerun = autograde.run(course.root, paths.ASSIGNMENT, jobs=1, progress=False, log_level="ERROR")
+    assert not rerun.failed_any
+    assert sum(course.cell_scores()["reference"].values()) == 100
+
+
+def test_kernels_started_one_by_one_grade_as_forked_ones_do(harness, tmp_path):
+    """GradingLimits.fork_kernels = False: each kernel in a cold sandbox of its own, a kernel that
+    dies replaced by another cold one; the same points in every cell as nbgrader's harness run."""
+    students = ["reference", "backward-dW1-no-1-over-m", "predict-inverted", "nn-model-exits"]
+    files = [_catalogue_file(tmp_path, student) for student in students]
+    results = grade.grade(files, use_cache=False, progress=False, extra_args=["--GradingLimits.fork_kernels=False"])
+    for student, result in zip(students, results):
+        assert {c.grade_id: c.points for c in result.cells} == {
+            g: harness.scores[student][g] or 0.0 for g in harness.points}, student
+    assert results[-1].status == "kernel died" and results[-1].score == 94
 
 
 HOSTILE = {

@@ -28,6 +28,9 @@ from backprop_hw.course import Course
 from backprop_hw.grading import autograde, repair, sandbox, scan
 
 
+# Results kept in the cache: those another run would give again. A kernel that died was started
+# again and the notebook graded to its end; a timeout or the wall time depends on the machine's load.
+CACHED_STATUSES = ("graded", "kernel died")
 HIDDEN_TEST_FAILURE = "HiddenTestFailure"  # the exception of a failed hidden test: its name says nothing to a student
 
 
@@ -180,7 +183,7 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
                 file, digest = pending[student]
                 result = _result_of(course, assignment, student, file, cells)
                 results[file] = result
-                if use_cache and result.status == "graded":
+                if use_cache and result.status in CACHED_STATUSES:
                     cache.mkdir(parents=True, exist_ok=True)
                     (cache / f"{digest}.json").write_text(json.dumps(asdict(result)))
 

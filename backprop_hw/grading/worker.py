@@ -168,7 +168,9 @@ class KernelSupply:
     def _launch(self) -> AsyncKernelManager:
         if self.policy.enabled and not self.servers:  # a sandbox of its own for each kernel
             km = sandbox.SandboxedKernelManager(kernel_name=self.settings.kernel_name, policy=self.policy)
-            run_sync(km.start_kernel)(extra_arguments=self.settings.extra_arguments, stderr=subprocess.DEVNULL)
+            # its start-up banner ("To connect another client ...") would land in the grade table
+            run_sync(km.start_kernel)(extra_arguments=self.settings.extra_arguments, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
             return km
         km = AsyncKernelManager(kernel_name=self.settings.kernel_name)
         if self.servers:
