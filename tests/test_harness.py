@@ -20,7 +20,7 @@ def test_every_graded_function_has_catalogued_mistakes(harness):
     assert set(harness.cell_functions.values()) <= {s.function for s in catalogue.MISTAKES}
 
 
-@pytest.mark.parametrize("sample", catalogue.MISTAKES, ids=lambda s: s.student_id)
+@pytest.mark.parametrize("sample", catalogue.MISTAKES + catalogue.CRASHES, ids=lambda s: s.student_id)
 def test_mistake_loses_points_in_its_own_function_only(harness, sample):
     assert harness.verdict(sample) == "ok"
 

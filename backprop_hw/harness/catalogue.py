@@ -243,7 +243,16 @@ MISTAKES: tuple[Sample, ...] = (
             ("n_x, _, n_y = layer_sizes(X, Y)", "n_x, n_h, n_y = layer_sizes(X, Y)")),
     mistake("nn-model-one-step-short", "nn_model", "num_iterations − 1 steps",
             ("range(num_iterations)", "range(num_iterations - 1)")),
-    # Functions that kill the kernel: each costs its own cell; the kernel is started again for the rest.
+    mistake("predict-threshold-zero", "predict", "A2 > 0, always true", ("(A2 > 0.5)", "(A2 > 0)")),
+    mistake("predict-inverted", "predict", "1 where A2 < 0.5", ("(A2 > 0.5)", "(A2 < 0.5)")),
+    mistake("predict-probabilities", "predict", "A2 itself instead of 0/1", ("return (A2 > 0.5).astype(int)", "return A2")),
+    mistake("predict-hard-coded", "predict", "the visible test's answer hard-coded",
+            ("return (A2 > 0.5).astype(int)", "return np.array([[0, 0, 1]])")),
+)
+
+# Functions that kill their kernel (not what students write, but what a grade must survive): each
+# costs its own cell, the kernel is started again for the rest. The scan flags every one of them.
+CRASHES: tuple[Sample, ...] = (
     mistake("nn-model-exits", "nn_model", "os._exit inside, which ends the kernel",
             ("    for i in range(num_iterations):", "    import os\n    os._exit(1)\n    for i in range(num_iterations):")),
     mistake("predict-segfault", "predict", "a segmentation fault in compiled code (ctypes reads address 0)",
@@ -251,11 +260,6 @@ MISTAKES: tuple[Sample, ...] = (
              "    A2, _ = forward_propagation(X, parameters)")),
     mistake("cost-killed-for-memory", "compute_cost", "the kernel killed as the out-of-memory killer does (SIGKILL)",
             ("    m = Y.shape[1]", "    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n    m = Y.shape[1]")),
-    mistake("predict-threshold-zero", "predict", "A2 > 0, always true", ("(A2 > 0.5)", "(A2 > 0)")),
-    mistake("predict-inverted", "predict", "1 where A2 < 0.5", ("(A2 > 0.5)", "(A2 < 0.5)")),
-    mistake("predict-probabilities", "predict", "A2 itself instead of 0/1", ("return (A2 > 0.5).astype(int)", "return A2")),
-    mistake("predict-hard-coded", "predict", "the visible test's answer hard-coded",
-            ("return (A2 > 0.5).astype(int)", "return np.array([[0, 0, 1]])")),
 )
 
 VARIANTS: tuple[Sample, ...] = (
@@ -453,4 +457,4 @@ def by_id(student_id: str) -> Sample:
     raise KeyError(student_id)
 
 
-ALL: tuple[Sample, ...] = (REFERENCE, UNTOUCHED, LATE) + MISTAKES + VARIANTS
+ALL: tuple[Sample, ...] = (REFERENCE, UNTOUCHED, LATE) + MISTAKES + CRASHES + VARIANTS
