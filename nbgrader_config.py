@@ -11,7 +11,7 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOu
 
 from backprop_hw.grading.recovery import RecoveringExecute
 from backprop_hw.grading.repair import RepairMetadata
-from backprop_hw.nbgrader_plugins import HideHiddenTestTracebacks, LatePenaltyPerDay
+from backprop_hw.nbgrader_plugins import HideHiddenTestTracebacks, LatePenaltyPerDay, NoResultsInTestCells
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -37,8 +37,11 @@ c.Sandbox.max_processes = 64  # a kernel uses about 10 (threads count too)
 # RecoveringExecute marks that cell 0 with a message, restarts the kernel, runs the earlier
 # cells again but the test cells and that one, and goes on (backprop_hw/grading/recovery.py).
 # nbgrader's own Execute would leave every later cell ungraded.
-c.Autograde.autograde_preprocessors = [RecoveringExecute if p is Execute else p
-                                       for p in Autograde.class_traits()["autograde_preprocessors"].default()]
+# Right after execution, NoResultsInTestCells drops any execute_result of a test cell: nbgrader
+# would read a number there as the cell's score, and only the student's code could put one there.
+_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
+c.Autograde.autograde_preprocessors = [RecoveringExecute if p is Execute else p for p in _preprocessors]
+c.Autograde.autograde_preprocessors.insert(1, NoResultsInTestCells)
 c.RecoveringExecute.max_restarts = 3  # per notebook; after that a death stops it, as in nbgrader
 
 # A runaway print loop must not make the autograded notebook or the feedback huge.

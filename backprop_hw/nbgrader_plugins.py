@@ -6,6 +6,7 @@ import math
 
 from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Unicode
 
 
@@ -26,6 +27,24 @@ class HideHiddenTestTracebacks(NbGraderPreprocessor):
                 if output.output_type == "error":
                     message = f"{output.ename}: {output.evalue}" if output.evalue else output.ename
                     output.traceback = [message, "(Details are not shown: this cell holds hidden tests.)"]
+        return cell, resources
+
+
+class NoResultsInTestCells(NbGraderPreprocessor):
+    """Drop the execute_result outputs of graded test cells before nbgrader scores them.
+
+    nbgrader reads a number in a test cell's execute_result as partial credit, and it takes
+    the first such output ahead of any error: a student's function that calls
+    `sys.displayhook(4)` while it is tested (or a callback it registers around every cell)
+    would publish one and keep the points of a test that fails (seen: a sigmoid returning 0
+    scored 4/4). This course's test cells end with a print and never produce a result of
+    their own, and it gives no partial credit: a test cell scores by its errors and stderr.
+    Runs right after execution (nbgrader_config.py), in both graders.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
+            cell.outputs = [output for output in cell.get("outputs", []) if output.output_type != "execute_result"]
         return cell, resources
 
 

@@ -82,6 +82,10 @@ def _cell_flags(tree: ast.AST, numpy_names: set[str]) -> list[str]:
                 flags.append(f"uses files or the shell ({'.'.join(path)})")
             if name in DISPLAY_HOOKS:
                 flags.append(f"overrides error display ({'.'.join(path)})")
+            if name == "displayhook":  # nbgrader would read the number as a test cell's score
+                flags.append(f"publishes a cell result ({'.'.join(path)}), which nbgrader reads as a score")
+            if tuple(path[-2:]) == ("events", "register"):  # code run around every cell, the test cells too
+                flags.append(f"runs code around every cell ({'.'.join(path)})")
             if name in TRACING:
                 flags.append(f"changes Python's tracing, which counts the lines a test runs ({'.'.join(path)})")
             if name in SHELL_CALLS:

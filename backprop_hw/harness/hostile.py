@@ -196,6 +196,12 @@ CASES: list[Case] = [
          flag="suspicious: ends or signals its own process (sys.exit)"),
     Case("looks-around", "lists the folders above its own", _sigmoid(SIGMOID + "\n\nimport os\nprint(os.listdir('../..'))"),
          100, flag="suspicious: uses files or the shell (os.listdir)"),
+    Case("publishes-a-score", "a wrong sigmoid that publishes the number 4 as a cell result while it is tested",
+         _sigmoid("import sys\n    sys.displayhook(4)\n    return 0 * z"), 96,
+         flag="suspicious: publishes a cell result (sys.displayhook)"),
+    Case("publishes-a-score-in-every-cell", "a wrong sigmoid, and a callback that publishes 100 after every cell",
+         _sigmoid(WRONG_SIGMOID + "\n\nimport sys\nget_ipython().events.register('post_execute', "
+                  "lambda: sys.displayhook(100))"), 96, flag="suspicious: runs code around every cell"),
     Case("keeps-a-stand-in", "keeps the answer key's compute_cost, which stands in while forward_propagation is "
          "tested, and answers compute_cost's own test with it", _keeps_a_stand_in, 95),
     Case("hides-its-loop", "loops over the examples with sys.settrace switched off while it does",
