@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from backprop_hw import demo, editions, notebooks, paths
+from backprop_hw import demo, editions, notebooks, paths, report
 from backprop_hw.harness import catalogue
 
 UK = f"{paths.ASSIGNMENT}_uk"
@@ -106,3 +106,21 @@ def test_uk_release_is_what_nbgrader_generates(uk_course):
             assert json.loads(committed.read_text()) == json.loads(generated.read_text()), "run `backprop-hw release backprop_uk`"
         else:
             assert committed.read_bytes() == generated.read_bytes()
+
+
+def test_uk_failures_name_the_call_in_ukrainian(uk_course, ukrainian):
+    """Every failed cell of the catalogue on the Ukrainian edition: the call and its input in words,
+    in Ukrainian ("forward_propagation(X розміру (3, 4), parameters з n_x=3, ...) завершилася винятком
+    ..."), or the kernel's death while testing that function."""
+    functions, points = notebooks.cell_functions(ukrainian), {c.grade_id: c.points for c in notebooks.graded_cells(ukrainian)}
+    wrong = []
+    for student, scores in uk_course.cell_scores(UK).items():
+        messages = report.failure_messages(uk_course.root / "autograded" / student / UK / paths.NOTEBOOK)
+        for cell, score in scores.items():
+            message = messages.get(cell, "")
+            if (score or 0) < points[cell] and not (
+                    re.search("[а-яіїєґ]", message)
+                    and (report.names_function_and_input(message, functions[cell])
+                         or f"під час тестування {functions[cell]}" in message)):
+                wrong.append((student, cell, message[:120]))
+    assert not wrong, wrong[:5]
