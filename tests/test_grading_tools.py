@@ -285,6 +285,24 @@ def test_kernels_started_one_by_one_grade_as_forked_ones_do(harness, tmp_path):
     assert results[-1].status == "kernel died" and results[-1].score == 94
 
 
+def test_a_kernel_killed_by_the_earlier_cells_run_again_is_one_more_death(tmp_path):
+    """nn_model ends its kernel while tested; on the way back the earlier cells run again, but not
+    the test cells, so forward_propagation's cell, which ends the kernel when the test cell above it
+    has not run (no `shapes`), kills the new one too. That is one more death, not the end: a third
+    kernel runs the earlier cells but that one, and grading goes on. Only nn_model's cell is lost
+    (forward_propagation's tests ran before)."""
+    source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
+    nb = notebooks.reference_submission(source, release)
+    nb = notebooks.with_change(nb, "forward_propagation", "    return A2, cache",
+                               "    return A2, cache\n\nimport os\nif 'shapes' not in globals():\n    os._exit(3)")
+    nb = notebooks.with_change(nb, "nn_model", "    for i in range(num_iterations):",
+                               "    import os\n    os._exit(1)\n    for i in range(num_iterations):")
+    nbformat.write(nb, str(tmp_path / "dies-twice.ipynb"))
+    [result] = grade.grade([tmp_path / "dies-twice.ipynb"], use_cache=False, progress=False)
+    assert result.status == "kernel died" and "forward_propagation" in result.message, result.message
+    assert {c.grade_id for c in result.cells if not c.passed} == {"test_nn_model"} and result.score == 94
+
+
 HOSTILE = {
     "kills-its-kernel": ("sigmoid", "return 1 / (1 + np.exp(-z))", "return 1 / (1 + np.exp(-z))\n\nimport os\nos._exit(3)"),
     "endless-loop": ("nn_model", "    for i in range(num_iterations):", "    while True:\n        pass\n    for i in range(num_iterations):"),

@@ -15,6 +15,8 @@ recover the same way.
 from __future__ import annotations
 
 import os
+import time
+from queue import Empty
 
 import nbformat
 from jupyter_core.utils import run_sync
@@ -66,12 +68,19 @@ class RecoveringExecute(Execute):
                 raise
             self.deaths.append(index)
             cell.outputs = list(cell.get("outputs", [])) + [self.death_output(cell)]
-            if len(self.deaths) > self.max_restarts:
-                self.given_up = True
-            else:
-                self.fresh_kernel()
-                self.replay(index)
+            self.recover(index)
             return cell, self.resources
+
+    def recover(self, index: int) -> None:
+        """A new kernel with the cells before `index` run again; should one of them kill it too, it
+        counts as one more death, and once max_restarts are spent, the rest is not run."""
+        while len(self.deaths) <= self.max_restarts:
+            self.fresh_kernel()
+            killer = self.replay(index)
+            if killer is None:
+                return
+            self.deaths.append(killer)
+        self.given_up = True
 
     def may_recover(self) -> bool:
         """False when the kernel was killed on purpose (a subclass's wall time): then it stays dead."""
@@ -95,16 +104,31 @@ class RecoveringExecute(Execute):
         self.kc = None
         self.start_new_kernel_client()
 
-    def replay(self, upto: int) -> None:
+    def replay(self, upto: int) -> int | None:
         """Run again, discarding what they print, the code cells before `upto` that later cells
-        may need: every one but the test cells and the cells the kernel died in."""
+        may need: every one but the test cells and the cells the kernel died in. Returns the index
+        of a cell that killed the kernel on the way, or None."""
         for index, cell in enumerate(self.nb.cells[:upto]):
             if cell.cell_type != "code" or is_test_cell(cell) or index in self.deaths or not cell.source.strip():
                 continue
+            if not self._run_again(cell.source):
+                return index
+        return None
+
+    def _run_again(self, source: str) -> bool:
+        """Run `source` in the kernel, its output ignored (nbclient drops output of requests not its
+        own), within the cell timeout; False if the kernel died meanwhile."""
+        request = self.kc.execute(source, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + (self.timeout or 30)
+        while True:
             try:
-                run_sync(self.kc.execute_interactive)(cell.source, store_history=False, allow_stdin=False,
-                                                      timeout=self.timeout, output_hook=lambda message: None)
-            except TimeoutError:  # a cell that ran into its timeout before does so again: go on without it
-                if not run_sync(self.km.is_alive)():
-                    raise DeadKernelError("the kernel died while the earlier cells ran again") from None
-                run_sync(self.km.interrupt_kernel)()
+                reply = run_sync(self.kc.get_shell_msg)(timeout=1)
+            except Empty:
+                if not run_sync(self.kc.is_alive)():
+                    return False
+                if time.monotonic() > deadline:  # it ran into its timeout, as it may have done the first time
+                    run_sync(self.km.interrupt_kernel)()
+                    deadline = float("inf")  # its reply, an error, ends the wait
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == request:
+                return True

@@ -30,7 +30,7 @@ from nbformat import NotebookNode
 from nbgrader import utils as nbgrader_utils
 
 from backprop_hw.grading import forkserver, sandbox
-from backprop_hw.grading.recovery import KERNEL_DIED, RecoveringExecute, not_run_output
+from backprop_hw.grading.recovery import RecoveringExecute, not_run_output
 
 
 
@@ -297,12 +297,12 @@ def _mark_not_run(nb: NotebookNode, reason: str, from_index: int = 0) -> None:
             cell.outputs = [error]
 
 
-def _status_of(nb: NotebookNode, settings: Settings, process_limit_hit: bool = False) -> tuple[str, str]:
-    """A finished run's status, from the errors in its cells (and the sandbox's count of forks refused)."""
+def _status_of(nb: NotebookNode, settings: Settings, process_limit_hit: bool = False,
+               deaths: list[int] = ()) -> tuple[str, str]:
+    """A finished run's status, from the cells the kernel died in (also when they ran again after a
+    death), the errors in its cells and the sandbox's count of forks refused."""
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     names = {o.get("ename") for o in errors}
-    deaths = [index for index, c in enumerate(nb.cells) if c.cell_type == "code"
-              for o in c.get("outputs", []) if o.get("ename") == KERNEL_DIED]
     if deaths:
         where = ", ".join(nb.cells[i].get("id") or f"#{i}" for i in deaths)
         return "kernel died", f"the kernel died in cell {where}; restarted, the later cells were graded"
@@ -372,7 +372,7 @@ def execute(path: str, settings_dict: dict) -> dict:
         try:
             executor.preprocess(nb, {"metadata": {"path": cwd}}, km=km)
             refused = jail is not None and jail.forks_refused() > refused_before
-            outcome.status, outcome.message = _status_of(nb, settings, refused)
+            outcome.status, outcome.message = _status_of(nb, settings, refused, executor.deaths)
         except Exception as error:  # noqa: BLE001  (whatever a submission does, the batch goes on)
             nb = executor.nb if executor.nb is not None else nb
             if expired.is_set():
