@@ -1,7 +1,7 @@
 """The answer key the hidden tests trust.
 
 Written apart from the notebook's reference solution, in plain formulas, so
-that a slip in one is caught by the other (``tests/test_answer_key.py`` checks
+that a slip in one is caught by the other (``tests/test_checks.py`` checks
 the two against each other and against numerical gradients). The hidden tests
 use it to build trusted inputs (a real forward pass, true gradients) and to
 stand in for a student's other functions while one function is tested.

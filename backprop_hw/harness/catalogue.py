@@ -2,8 +2,10 @@
 
 MISTAKES: the reference with one mistake students really make; each must fail
 (at least) the cells named and lose points in its own function's cells only.
+CRASHES: functions that kill their kernel; each must cost its own cells only.
 VARIANTS: other correct ways to write the same functions; each must earn 100.
-Both are graded by the real `nbgrader autograde` in tests/test_catalogue.py.
+All are graded by the real `nbgrader autograde` in the harness (harness/run.py),
+and judged in tests/test_harness.py.
 """
 
 from __future__ import annotations
