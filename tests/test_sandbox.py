@@ -299,7 +299,7 @@ def test_a_sandboxed_fork_server_hands_each_kernel_a_clean_sandbox(tmp_path):
         seen = run(third, "import os\nleft = [p for p in os.listdir('/proc') if p.isdigit() and "
                           f"'{hostile.LEFTOVER_MARKER}' in open(f'/proc/{{p}}/cmdline').read()]\n"
                           "print(os.path.exists('/tmp/left-behind'), left, os.getcwd(), sorted(os.listdir()))")
-        assert seen == "False [] /tmp/submission ['planar_utils.py']\n"
+        assert seen == f"False [] /tmp/submission/{folder.name} ['planar_utils.py']\n"
         worker._shut_down(third, None)
     finally:
         supply.close()

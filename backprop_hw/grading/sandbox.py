@@ -8,8 +8,9 @@ its own. Inside, the student's code
   submitted/ and autograded/ folders, feedback/), the repository, the
   instructor's home, the host's /tmp and /run: empty, read-only folders stand there;
 - writes only to a private, size-capped /tmp, where its working copy of its
-  submission folder lives (/tmp/submission, filled from the files the grader
-  staged; symlinks are never staged), and a capped /dev/shm;
+  submission folder lives (/tmp/submission/<the folder's name>, e.g. backprop_uk,
+  whose name decides the language of the hidden tests' messages; filled from the
+  files the grader staged; symlinks are never staged), and a capped /dev/shm;
 - has no network (a network namespace of its own, loopback only), no further
   namespaces, a cap on processes (RLIMIT_NPROC in its own user namespace; when
   the grader runs as root, which that limit does not bind, a pids cgroup);
@@ -198,6 +199,7 @@ class Jail:
         self.folder = Path(tempfile.mkdtemp(prefix="backprop-hw-sandbox-"))
         self.runtime = self.folder / "runtime"
         self.inbox = self.folder / "inbox"
+        self.workdir = WORKDIR  # the working copy inside; stage() names it after the submission's folder
         self.runtime.mkdir()
         self.inbox.mkdir()
         self.cgroup: Path | None = None
@@ -211,7 +213,12 @@ class Jail:
     # -- the files ------------------------------------------------------------------------------------
 
     def stage(self, folder: str | os.PathLike) -> None:
-        """Copy the submission's regular files (not links, not devices or pipes) where the sandbox reads them."""
+        """Copy the submission's regular files (not links, not devices or pipes) where the sandbox reads them.
+
+        The working copy keeps the folder's name (`.../backprop_uk` -> `/tmp/submission/backprop_uk`):
+        the hidden tests speak the edition's language by the name of the folder they run in."""
+        name = Path(folder).name
+        self.workdir = f"{WORKDIR}/{name}" if name and name not in (".", "..") else WORKDIR
         for old in self.inbox.iterdir():  # emptied, not replaced: the sandbox sees this very folder
             shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
         source = Path(folder)
@@ -270,7 +277,7 @@ class Jail:
                  "--setenv", "HOME", HOME, "--setenv", "TMPDIR", "/tmp",
                  "--setenv", "MPLCONFIGDIR", f"{HOME}/.matplotlib", "--chdir", "/tmp",
                  sys.executable, str(ENTRY), "--nproc", str(self.policy.max_processes),
-                 "--inbox", str(self.inbox), "--workdir", WORKDIR, "--seed", MATPLOTLIB_SEED if seed else "",
+                 "--inbox", str(self.inbox), "--workdir", self.workdir, "--seed", MATPLOTLIB_SEED if seed else "",
                  "--", *command]
         return argv
 
@@ -304,7 +311,7 @@ class Jail:
 def copy_in_code(jail: Jail) -> str:
     """Code for a kernel that booted before its submission was known: fill its working copy, work there."""
     return (f"from backprop_hw.grading.sandbox_entry import copy_in as _copy_in\n"
-            f"_copy_in({str(jail.inbox)!r}, {WORKDIR!r})\ndel _copy_in")
+            f"_copy_in({str(jail.inbox)!r}, {jail.workdir!r})\ndel _copy_in")
 
 
 # -- kernels -----------------------------------------------------------------------------------------
