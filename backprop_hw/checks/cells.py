@@ -520,10 +520,14 @@ def check_nn_model(nn_model: Callable) -> None:
 def check_predict(predict: Callable) -> None:
     """A (1, m) array of 0/1: 1 where A2 > 0.5, for parameters and points it has not seen."""
     problem = random_problem(111, m=30, n_x=2, n_h=5)
-    margin = np.abs(problem.cache["A2"] - 0.5) > 1e-6  # no ties at 0.5: > and >= are both right
-    value = as_array(call(predict, "predict", problem.parameters, problem.X), "predict(parameters, X)")
+    # b2 moved by the median of Z2: half the points on each side of 0.5, so a predict that always
+    # says 0 (a threshold of 1) or always 1 (a threshold of 0) fails
+    parameters = dict(problem.parameters, b2=problem.parameters["b2"] - np.median(problem.cache["Z2"]))
+    A2, _ = key.forward_propagation(problem.X, parameters)
+    margin = np.abs(A2 - 0.5) > 1e-6  # no ties at 0.5: > and >= are both right
+    value = as_array(call(predict, "predict", parameters, problem.X), "predict(parameters, X)")
     expect_shape(value, (1, 30), "predict(parameters, X)", say("hint_predict_shape"))
     if not np.isin(value, (0, 1)).all():
         fail(say("predict_not_binary"))
-    if not np.array_equal(value[margin], key.predict(problem.parameters, problem.X)[margin]):
+    if not np.array_equal(value[margin], key.predict(parameters, problem.X)[margin]):
         fail(say("predict_wrong"))
