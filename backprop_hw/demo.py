@@ -75,11 +75,12 @@ def summary(course: Course, assignment: str = paths.ASSIGNMENT) -> str:
     for student in sorted(scores):
         autograded = course.root / "autograded" / student / assignment / paths.NOTEBOOK
         failures = report.failure_messages(autograded)
-        if len(failures) == len(cells) and len(set(failures.values())) == 1:
-            lines.append(f"  {student}: every graded cell: {next(iter(failures.values()))}")
+        if len(failures) == len(cells) and (raised := report.common_exception(list(failures.values()))):
+            lines.append(f"  {student}: every graded cell: the function raised {raised}")
             continue
         for grade_id, message in failures.items():
-            lines.append(f"  {student}: {grade_id}: {message[:160]}")
+            lines.append(f"  {student}: {grade_id}")
+            lines += report.readable(message)
     lines += [
         "",
         f"Autograded notebooks: {course.root / 'autograded'}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from backprop_hw import notebooks
@@ -63,3 +64,20 @@ def names_function_and_input(message: str, function: str) -> bool:
     """Whether a failure message says which function failed on which input, as ``function(X of shape ...``."""
     at = message.find(f"{function}(")
     return at >= 0 and _INPUT_IN_WORDS.match(message, at + len(function) + 1) is not None
+
+
+HIDDEN_TEST_FAILURE = "HiddenTestFailure"  # the exception of a failed hidden test: its name says nothing to a student
+_RAISED = re.compile(r"\) raised (\w+)")
+
+
+def readable(message: str, indent: int = 6, width: int = 100) -> list[str]:
+    """A failure message whole, as lines to print: without the HiddenTestFailure name, wrapped."""
+    text = message.removeprefix(f"{HIDDEN_TEST_FAILURE}: ")
+    return textwrap.wrap(text, width, initial_indent=" " * indent, subsequent_indent=" " * indent,
+                         break_on_hyphens=False)
+
+
+def common_exception(messages: list[str]) -> str | None:
+    """The exception every one of these messages says the student's function raised, if they all say one."""
+    raised = {found.group(1) if (found := _RAISED.search(m)) else None for m in messages}
+    return raised.pop() if len(raised) == 1 and None not in raised else None

@@ -104,3 +104,18 @@ def test_late_penalty_of_zero_points_a_day_takes_nothing():
     plugin = _late_penalty_plugin()
     plugin.points_per_day = 0.0  # what nbgrader_config.py says to set for no penalty
     assert plugin.late_submission_penalty("s", 100.0, 5 * DAY) == 0.0
+
+
+def test_a_failure_is_printed_whole_and_an_untouched_notebook_in_one_line():
+    """grade's table and the demo's summary print each message whole (wrapped, without the exception's
+    name, which tells a student nothing), and every cell failing on one raised exception as one line."""
+    message = ("HiddenTestFailure: forward_propagation(X of shape (3, 4), parameters with n_x=3, n_h=6, n_y=2) "
+               "raised AssertionError at `assert(A2.shape == (1, X.shape[1]))` (line 14 of your cell). " * 2)
+    lines = report.readable(message)
+    assert len(lines) > 2 and all(len(line) <= 106 and line.startswith("      ") for line in lines)
+    assert " ".join(line.strip() for line in lines) == message.removeprefix("HiddenTestFailure: ").strip()
+    stubs = ["HiddenTestFailure: sigmoid(z=0) raised NotImplementedError at `raise NotImplementedError()`",
+             "HiddenTestFailure: predict(parameters with n_x=2, n_h=5, n_y=1, X of shape (2, 30)) raised "
+             "NotImplementedError at `raise NotImplementedError()`"]
+    assert report.common_exception(stubs) == "NotImplementedError"
+    assert report.common_exception(stubs + ["HiddenTestFailure: predict(...): predict is wrong"]) is None

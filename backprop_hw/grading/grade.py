@@ -17,7 +17,6 @@ import re
 import shutil
 import sys
 import tempfile
-import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,6 @@ from backprop_hw.grading import autograde, repair, sandbox, scan
 # Results kept in the cache: those another run would give again. A kernel that died was started
 # again and the notebook graded to its end; a timeout or the wall time depends on the machine's load.
 CACHED_STATUSES = ("graded", "kernel died")
-HIDDEN_TEST_FAILURE = "HiddenTestFailure"  # the exception of a failed hidden test: its name says nothing to a student
 
 
 @dataclass
@@ -234,9 +232,7 @@ def table(result: FileResult) -> str:
         mark = "pass" if cell.passed else "FAIL"
         lines.append(f"  {cell.grade_id:{width}s}  {cell.points:>4g}/{cell.max_points:<4g} {mark}")
         if not cell.passed and cell.message:  # whole: the message is what a student acts on
-            message = cell.message.removeprefix(f"{HIDDEN_TEST_FAILURE}: ")
-            lines += textwrap.wrap(message, 100, initial_indent="      ", subsequent_indent="      ",
-                                   break_on_hyphens=False)
+            lines += report.readable(cell.message)
     return "\n".join(lines)
 
 
