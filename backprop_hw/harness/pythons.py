@@ -30,11 +30,12 @@ def write(folder: Path) -> int:
 
 
 def cell_scores(results_file: Path) -> dict[str, dict[str, float | str]]:
-    """{notebook file name: {graded cell: points}}, or {"status": ...} for a file not graded."""
+    """{notebook file name: {graded cell: points}}, or {"status": ...} for a file not graded to its end
+    (a kernel that died was started again, and the notebook graded to its end)."""
     scores: dict[str, dict[str, float | str]] = {}
     for result in json.loads(results_file.read_text()):
         name = Path(result["file"]).name
-        if result["status"] != "graded":
+        if result["status"] not in ("graded", "kernel died"):
             scores[name] = {"status": result["status"]}
         else:
             scores[name] = {cell["grade_id"]: cell["points"] for cell in result["cells"]}
