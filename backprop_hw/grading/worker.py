@@ -48,7 +48,7 @@ class Settings:
     memory_limit_mb: int = 2048
     output_limit_kb: int = 1024
     fork_kernels: bool = True
-    max_restarts: int = 3
+    max_restarts: int = RecoveringExecute.max_restarts.default_value  # the course's setting, in autograde.py
     sandbox_policy: dict = field(default_factory=lambda: sandbox.Policy().as_dict())  # as plain data
 
 
@@ -298,13 +298,16 @@ def _mark_not_run(nb: NotebookNode, reason: str, from_index: int = 0) -> None:
 
 
 def _status_of(nb: NotebookNode, settings: Settings, process_limit_hit: bool = False,
-               deaths: list[int] = ()) -> tuple[str, str]:
+               deaths: list[int] = (), given_up: bool = False) -> tuple[str, str]:
     """A finished run's status, from the cells the kernel died in (also when they ran again after a
     death), the errors in its cells and the sandbox's count of forks refused."""
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     names = {o.get("ename") for o in errors}
     if deaths:
         where = ", ".join(nb.cells[i].get("id") or f"#{i}" for i in deaths)
+        if given_up:
+            return "kernel died", (f"the kernel died in cell {where}; after {settings.max_restarts} restarts "
+                                   "the later test cells were not run")
         return "kernel died", f"the kernel died in cell {where}; restarted, the later cells were graded"
     if "CellTimeoutError" in names:
         return "timeout", f"a cell ran longer than {settings.timeout} s and was interrupted"
@@ -372,7 +375,7 @@ def execute(path: str, settings_dict: dict) -> dict:
         try:
             executor.preprocess(nb, {"metadata": {"path": cwd}}, km=km)
             refused = jail is not None and jail.forks_refused() > refused_before
-            outcome.status, outcome.message = _status_of(nb, settings, refused, executor.deaths)
+            outcome.status, outcome.message = _status_of(nb, settings, refused, executor.deaths, executor.given_up)
         except Exception as error:  # noqa: BLE001  (whatever a submission does, the batch goes on)
             nb = executor.nb if executor.nb is not None else nb
             if expired.is_set():
