@@ -71,9 +71,11 @@ def _outputs(course: Course, student: str) -> list:
     nb = notebooks.read(course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK)
     cells = []
     for cell in (c for c in nb.cells if c.cell_type == "code"):
-        if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
-            # stopped by the per-cell timeout: what it printed depends on how far it got, on a busy
-            # machine less far; that it was stopped, and how, is what both runs must agree on
+        if any(o.get("ename") in ("CellTimeoutError", "KernelDied") for o in cell.outputs):
+            # stopped by the per-cell timeout, or by its kernel's death: what it printed depends on
+            # how far it got (on a busy machine less far) and, for a death, on how much of its
+            # output the kernel had flushed before it died (CI saw a segfault lose two lines);
+            # that it was stopped, and how, is what both runs must agree on
             cells.append(sorted((o.output_type, o.get("ename")) for o in cell.outputs if o.output_type == "error"))
             continue
         outputs: list = []
