@@ -281,15 +281,14 @@ def run(args: argparse.Namespace) -> int:
 
 def autograde(args: argparse.Namespace) -> int:
     from backprop_hw.grading import autograde as autograde_module
-    from backprop_hw.grading import repair
 
     converter = autograde_module.run(args.course, args.assignment, jobs=args.jobs, force=args.force,
                                      extra_args=[] if not args.no_sandbox else ["--Sandbox.enabled=False"],
                                      tracebacks=args.debug)
-    problems = {s: o for (s, _), o in autograde_module.OUTCOMES.items() if o["status"] != "ok"}
+    problems = {s: o for s, o in converter.outcomes.items() if o["status"] != "ok"}
     for student, outcome in sorted(problems.items()):
         print(f"{student}: {outcome['status']}: {outcome['message']}", file=sys.stderr)
-    for (student, _), notes in sorted(repair.REPAIRS.items()):
+    for student, notes in sorted(converter.repairs.items()):
         print(f"{student}: repaired nbgrader metadata: {'; '.join(notes)}", file=sys.stderr)
     for student, names in autograde_module.misnamed_notebooks(args.course, args.assignment).items():
         print(f"{student}: handed in {', '.join(names)}, not {paths.NOTEBOOK}: nothing graded; rename it in "

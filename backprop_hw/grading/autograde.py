@@ -27,6 +27,7 @@ import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -37,43 +38,40 @@ from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
 from traitlets import Bool, Float, Instance, Integer, default
-from traitlets.config import Configurable
 
 from backprop_hw.grading import repair, sandbox, scan, speedups, worker
+from backprop_hw.grading.limits import GradingLimits
 from backprop_hw.grading.recovery import RecoveringExecute
 
 
-class GradingLimits(Configurable):
-    """Limits of `backprop-hw autograde` and `backprop-hw grade` (set them in nbgrader_config.py)."""
+@dataclass
+class Graded:
+    """One submission this run recorded in the gradebook, with what the worker and the repair saw."""
 
-    jobs = Integer(2, help="Parallel workers (one kernel each, plus one booting ahead).").tag(config=True)
-    wall_time = Float(300.0, help="Seconds one submission may run in all before its kernel is killed.").tag(config=True)
-    memory_limit_mb = Integer(2048, help="Address-space limit of each kernel, in MB.").tag(config=True)
-    output_limit_kb = Integer(1024, help="Output kept per cell while it runs, in KB; the rest is cut off.").tag(config=True)
-    fork_kernels = Bool(True, help="Fork each kernel from a process that has imported ipykernel, NumPy and "
-                                   "matplotlib already (a fresh process all the same, at a fraction of the "
-                                   "start-up cost); False starts each one with `python -m ipykernel_launcher`.").tag(config=True)
-
-
-# Executions in flight, by (student, notebook): filled by pass 1, read by PooledExecute in pass 2.
-_PENDING: dict[tuple[str, str], Future] = {}
-OUTCOMES: dict[tuple[str, str], dict] = {}
+    student: str
+    status: str = "ok"  # or how the worker stopped the kernel: "timeout", "memory", "kernel died", ...
+    message: str = ""
+    repairs: list[str] = field(default_factory=list)
 
 
 class PooledExecute(RecoveringExecute):
-    """In pass 2: hand over the notebook a worker executed for this submission (else execute here)."""
+    """In pass 2: hand over the notebook a worker executed for this submission (else execute here).
+
+    The future and the outcome live on the converter of this run (the exporter's parent), not in
+    nbgrader's resources: nbconvert deep-copies those before the preprocessors see them."""
 
     def preprocess(self, nb, resources=None, km=None):
-        key = (resources["nbgrader"]["student"], resources["nbgrader"]["notebook"])
-        future = _PENDING.pop(key, None)
+        converter = getattr(self.parent, "parent", None)
+        student = resources["nbgrader"]["student"]
+        future = converter.pending.pop(student, None) if isinstance(converter, ParallelAutograde) else None
         if future is None:
             return super().preprocess(nb, resources, km=km)
         started = time.perf_counter()
         outcome = future.result()
         outcome["seconds_waiting"] = time.perf_counter() - started
-        OUTCOMES[key] = outcome
+        converter.outcomes[student] = outcome
         if outcome["notebook_json"] is None:
-            raise NbGraderException(f"{key[0]}: could not be executed: {outcome['message']}")
+            raise NbGraderException(f"{resources['nbgrader']['student']}: could not be executed: {outcome['message']}")
         return nbformat.reads(outcome["notebook_json"], as_version=4), resources
 
 
@@ -90,7 +88,12 @@ class ParallelAutograde(Autograde):
         self.prefetched: set[tuple[str, str]] = set()
         self.failed_any = False  # nbgrader could not grade some submission
         self.graded_now: list[str] = []  # students graded in this run, in order
-        self.on_graded = on_graded or (lambda student: None)
+        self.on_graded = on_graded or (lambda graded: None)
+        # this run's results, by student: executions in flight (pass 1 to pass 2), the workers'
+        # outcomes (status, message, timings), the repairs of damaged metadata
+        self.pending: dict[str, Future] = {}
+        self.outcomes: dict[str, dict] = {}
+        self.repairs: dict[str, list[str]] = {}
         self.state_file = Path(self.coursedir.root) / ".backprop-hw" / f"autograde-{self.coursedir.assignment_id}.json"
         self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
         self.autograde_preprocessors = [PooledExecute if isinstance(p, type) and issubclass(p, Execute) else p
@@ -147,9 +150,8 @@ class ParallelAutograde(Autograde):
 
     def init_assignment(self, assignment_id: str, student_id: str) -> None:
         if self.phase == "finish":  # files are about to be copied again: let this student's run finish first
-            for (student, notebook), future in list(_PENDING.items()):
-                if student == student_id:
-                    future.exception()
+            if student_id in self.pending:
+                self.pending[student_id].exception()
         started = time.perf_counter()
         super().init_assignment(assignment_id, student_id)
         self._time(student_id, "database", time.perf_counter() - started)
@@ -165,7 +167,7 @@ class ParallelAutograde(Autograde):
             self._init_preprocessors()
             with _one_submission_fails_alone(student):
                 BaseConverter.convert_single_notebook(self, notebook_filename)
-            _PENDING[(student, notebook)] = self.pool.submit(worker.execute, built, self.settings)
+            self.pending[student] = self.pool.submit(worker.execute, built, self.settings)
             self.prefetched.add((student, notebook))
             self._time(student, "preprocessing", time.perf_counter() - started)
             return
@@ -176,7 +178,7 @@ class ParallelAutograde(Autograde):
                 BaseConverter.convert_single_notebook(self, built)
         finally:
             self._sanitizing = True
-        outcome = OUTCOMES.get((student, notebook), {})
+        outcome = self.outcomes.get(student, {})
         spent = time.perf_counter() - started - outcome.get("seconds_waiting", 0.0)
         self._time(student, "executing", outcome.get("seconds_executing", 0.0))
         self._time(student, "kernel start", outcome.get("seconds_kernel_ready", 0.0))
@@ -189,7 +191,9 @@ class ParallelAutograde(Autograde):
             self.state_file.parent.mkdir(exist_ok=True)
             self.state_file.write_text(json.dumps(self.state, indent=1))
             self.graded_now.append(student_id)
-            self.on_graded(student_id)
+            outcome = self.outcomes.get(student_id, {})
+            self.on_graded(Graded(student_id, outcome.get("status", "ok"), outcome.get("message", ""),
+                                  self.repairs.get(student_id, [])))
 
     def run_pre_convert_hook(self):
         if self.phase == "finish":
@@ -250,12 +254,10 @@ class ParallelAutogradeApp(AutogradeApp):
             sandbox_policy=policy.as_dict(),
         ).__dict__
         progress = self.progress_factory(self.count_submissions())
-        OUTCOMES.clear()
-        repair.REPAIRS.clear()
 
-        def graded(student: str) -> None:
+        def graded(record: Graded) -> None:
             progress.update(1)
-            self.on_graded(student)
+            self.on_graded(record)
 
         with ProcessPoolExecutor(max_workers=jobs, initializer=worker.init_worker, initargs=(settings,)) as pool:
             converter = ParallelAutograde(coursedir=self.coursedir, parent=self, on_graded=graded)
@@ -264,15 +266,14 @@ class ParallelAutogradeApp(AutogradeApp):
                 converter.start()
             finally:
                 progress.close()
-                for future in _PENDING.values():
+                for future in converter.pending.values():
                     future.cancel()
-                _PENDING.clear()
         self.converter = converter
 
     jobs = 0
     force_all = False
     progress_factory = staticmethod(lambda total: _NoProgress())
-    on_graded = staticmethod(lambda student: None)
+    on_graded = staticmethod(lambda graded: None)
 
     def count_submissions(self) -> int:
         submitted = Path(self.coursedir.root) / self.coursedir.submitted_directory
@@ -327,7 +328,8 @@ def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, 
         extra_args: list[str] | None = None, on_graded=None, log_level: str = "WARN",
         tracebacks: bool = True) -> ParallelAutograde:
     """Autograde every submission of `assignment` under course_root/submitted with `jobs` workers
-    (0: as nbgrader_config.py says); `on_graded(student)` is called as each one is recorded.
+    (0: as nbgrader_config.py says); `on_graded(Graded)` is called as each one is recorded. The
+    converter returned holds the run's results: graded_now, outcomes, repairs, failed_any.
     tracebacks=False keeps nbgrader's tracebacks of failed submissions out of the log."""
     from tqdm import tqdm
 

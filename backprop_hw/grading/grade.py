@@ -24,7 +24,7 @@ import nbformat
 
 from backprop_hw import notebooks, paths, report
 from backprop_hw.course import Course
-from backprop_hw.grading import autograde, repair, sandbox, scan
+from backprop_hw.grading import autograde, sandbox, scan
 
 
 # Results kept in the cache: those another run would give again. A kernel that died was started
@@ -177,22 +177,21 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
                 (folder / paths.NOTEBOOK).write_bytes(file.read_bytes())
             cells = notebooks.graded_cells(notebooks.read(course.root / "release" / assignment / paths.NOTEBOOK))
 
-            def collect(student: str) -> None:
-                file, digest = pending[student]
-                result = _result_of(course, assignment, student, file, cells)
+            def collect(graded: autograde.Graded) -> None:
+                file, digest = pending[graded.student]
+                result = _result_of(course, assignment, graded, file, cells)
                 results[file] = result
                 if use_cache and result.status in CACHED_STATUSES:
                     cache.mkdir(parents=True, exist_ok=True)
                     (cache / f"{digest}.json").write_text(json.dumps(asdict(result)))
 
             # nbgrader's warnings (e.g. a test cell whose checksum changed) would bury the table; errors still show
-            converter = autograde.run(course.root, assignment, jobs=jobs, force=True, progress=progress,
-                                      on_graded=collect, extra_args=extra_args, log_level="ERROR")
+            autograde.run(course.root, assignment, jobs=jobs, force=True, progress=progress,
+                          on_graded=collect, extra_args=extra_args, log_level="ERROR")
             for student, (file, _) in pending.items():
                 if file not in results:
                     results[file] = FileResult(str(file), "not graded",
                                                "nbgrader could not process it (see the log above)")
-            del converter
     for file, result in results.items():
         if result.status != "unreadable":
             result.flags = [f for f in result.flags if f.startswith("repaired: ")] + [
@@ -200,14 +199,12 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
     return [results[file] for file in files]
 
 
-def _result_of(course: Course, assignment: str, student: str, file: Path, cells) -> FileResult:
-    scores = course.cell_scores(assignment).get(student, {})
-    autograded = course.root / "autograded" / student / assignment / paths.NOTEBOOK
+def _result_of(course: Course, assignment: str, graded: autograde.Graded, file: Path, cells) -> FileResult:
+    scores = course.cell_scores(assignment).get(graded.student, {})
+    autograded = course.root / "autograded" / graded.student / assignment / paths.NOTEBOOK
     messages = report.failure_messages(autograded) if autograded.is_file() else {}
-    outcome = next((o for (s, _), o in autograde.OUTCOMES.items() if s == student), {})
-    status = outcome.get("status", "ok")
-    result = FileResult(str(file), "graded" if status == "ok" else status, outcome.get("message", ""))
-    result.flags = [f"repaired: {note}" for (s, _), notes in repair.REPAIRS.items() if s == student for note in notes]
+    result = FileResult(str(file), "graded" if graded.status == "ok" else graded.status, graded.message)
+    result.flags = [f"repaired: {note}" for note in graded.repairs]
     for cell in cells:
         points = scores.get(cell.grade_id) or 0.0
         message = messages.get(cell.grade_id, "" if points >= cell.points else "cell missing from the submission")
