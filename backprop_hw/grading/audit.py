@@ -50,7 +50,7 @@ from backprop_hw.checks.harness import HiddenTestFailure, OutsideFunction, quiet
 from backprop_hw.checks import messages
 from backprop_hw.checks.messages import say
 from backprop_hw.grading import grade as grade_module
-from backprop_hw.grading import plain_data, repair, sandbox, scan
+from backprop_hw.grading import limits, plain_data, repair, sandbox, scan
 
 STUDENT_PROCESS = Path(__file__).with_name("student_process.py")
 HIDDEN_CHECK = re.compile(r"^\s*(check_\w+)\((\w+)\)", flags=re.MULTILINE)
@@ -134,7 +134,7 @@ class StudentProcess:
     """The student's functions in a process of their own, called through its pipes."""
 
     def __init__(self, code: list[dict], graded: list[str], workdir: Path, timeout: float, memory_mb: int,
-                 wall_time: float = 300.0, policy: sandbox.Policy = sandbox.Policy()) -> None:
+                 wall_time: float = limits.WALL_TIME, policy: sandbox.Policy = sandbox.Policy()) -> None:
         self.code, self.graded, self.workdir, self.policy = code, graded, workdir, policy
         self.jail: sandbox.Jail | None = None
         self.timeout, self.memory_mb, self.wall_time = timeout, memory_mb, wall_time
@@ -419,22 +419,20 @@ class FileAudit:
         return [c for c in self.cells if c.differs]
 
 
-def course_limits() -> tuple[float, int, float, sandbox.Policy]:
-    """(seconds per call, MB of memory, seconds per submission, sandbox): the course's Execute.timeout,
-    GradingLimits.memory_limit_mb, GradingLimits.wall_time and Sandbox settings."""
+def course_limits() -> tuple[float, int, float, int, sandbox.Policy]:
+    """(seconds per call, MB of memory, seconds per submission, workers, sandbox): the course's
+    Execute.timeout, GradingLimits.memory_limit_mb, .wall_time, .jobs and Sandbox settings."""
     from nbgrader.preprocessors import Execute
     from traitlets.config.loader import PyFileConfigLoader
 
-    from backprop_hw.grading.autograde import GradingLimits
-
     config = PyFileConfigLoader(paths.COURSE_CONFIG.name, path=str(paths.COURSE_CONFIG.parent)).load_config()
-    limits = GradingLimits(config=config)
-    return (float(Execute(config=config).timeout or 30), limits.memory_limit_mb, limits.wall_time,
-            sandbox.Policy.from_config(config=config))
+    course = limits.GradingLimits(config=config)
+    return (float(Execute(config=config).timeout or limits.CELL_TIMEOUT), course.memory_limit_mb, course.wall_time,
+            course.jobs, sandbox.Policy.from_config(config=config))
 
 
-def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = 30.0,
-               memory_mb: int = 2048, wall_time: float = 300.0, policy: sandbox.Policy = sandbox.Policy()) -> FileAudit:
+def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = limits.CELL_TIMEOUT,
+               memory_mb: int = limits.MEMORY_LIMIT_MB, wall_time: float = limits.WALL_TIME, policy: sandbox.Policy = sandbox.Policy()) -> FileAudit:
     """Grade file's function definitions in a fresh process, the checks in this one."""
     source_folder = str(paths.SOURCE_DIR / assignment)
     if source_folder not in sys.path:
@@ -521,7 +519,7 @@ def clean_rooms(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int
     audited again one by one, and the one that kills its worker again is reported as such."""
     from tqdm import tqdm
 
-    course_timeout, memory_mb, wall_time, policy = course_limits()
+    course_timeout, memory_mb, wall_time, course_jobs, policy = course_limits()
     policy = dataclasses.replace(policy, enabled=policy.enabled and sandboxed,
                                  hidden=tuple(sorted({str(Path(f).resolve().parent) for f in files})))
     sandbox.check(policy)  # before any work
@@ -530,7 +528,7 @@ def clean_rooms(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int
     worker_memory = memory_mb + WORKER_MEMORY_MB
     bar = tqdm(total=len(files), unit="file", desc="clean room", disable=None if progress else True, file=sys.stderr)
     try:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs or 2, len(files))), initializer=_limit_worker_memory,
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs or course_jobs, len(files))), initializer=_limit_worker_memory,
                                  initargs=(worker_memory,)) as pool:
             futures = {pool.submit(_clean_room_job, args): index for index, args in enumerate(work)}
             for future, index in futures.items():

@@ -29,7 +29,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader import utils as nbgrader_utils
 
-from backprop_hw.grading import forkserver, sandbox
+from backprop_hw.grading import forkserver, limits, sandbox
 from backprop_hw.grading.recovery import RecoveringExecute, not_run_output
 
 
@@ -38,15 +38,15 @@ from backprop_hw.grading.recovery import RecoveringExecute, not_run_output
 class Settings:
     """What a worker needs to execute like nbgrader: the course's Execute options and our limits."""
 
-    timeout: int | None = 30
+    timeout: int | None = limits.CELL_TIMEOUT
     interrupt_on_timeout: bool = True
     raise_on_iopub_timeout: bool = True
     iopub_timeout: int = 4  # nbclient's default; autograde sets the per-cell timeout (see there)
     extra_arguments: list[str] = field(default_factory=lambda: ["--HistoryManager.hist_file=:memory:"])
     kernel_name: str = "python3"
-    wall_time: float = 300.0
-    memory_limit_mb: int = 2048
-    output_limit_kb: int = 1024
+    wall_time: float = limits.WALL_TIME
+    memory_limit_mb: int = limits.MEMORY_LIMIT_MB
+    output_limit_kb: int = limits.OUTPUT_LIMIT_KB
     fork_kernels: bool = True
     max_restarts: int = RecoveringExecute.max_restarts.default_value  # the course's setting, in autograde.py
     sandbox_policy: dict = field(default_factory=lambda: sandbox.Policy().as_dict())  # as plain data
