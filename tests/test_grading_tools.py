@@ -238,7 +238,8 @@ def test_an_interrupted_grade_picks_up_where_it_stopped(tmp_path):
     The last file loops forever in nn_model, so it cannot be done before the cell timeout (30 s) and
     the signal always comes while something is still to grade (with three quick files, the pool had
     graded all of them when the first result was written, and the run ended before the signal came).
-    For the rerun the file is fixed, as a student would: it is graded anew."""
+    For the rerun the file is fixed, as a student would: it is graded anew. (The run stops at once:
+    the workers are ended with their kernels, not waited for until the endless loop times out.)"""
     files = [_catalogue_file(tmp_path, sid) for sid in ("reference", "predict-inverted")]
     endless = tmp_path / "endless.ipynb"  # graded last: the student ids keep the order of the files
     nbformat.write(notebooks.with_change(nbformat.read(str(files[0]), as_version=4), *HOSTILE["endless-loop"]), str(endless))
@@ -246,12 +247,13 @@ def test_an_interrupted_grade_picks_up_where_it_stopped(tmp_path):
     cache = tmp_path / "cache"
     env = dict(os.environ, XDG_CACHE_HOME=str(cache))
     command = [sys.executable, "-m", "backprop_hw.cli", "grade", *map(str, files), "--jobs", "1", "--json"]
-    running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)
     results_kept = lambda: list(cache.glob("backprop-hw/grade/*/*.json"))  # noqa: E731  (one file per result)
     deadline = time.monotonic() + 300
     while not results_kept() and running.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
-    running.send_signal(signal.SIGINT)
+    os.killpg(running.pid, signal.SIGINT)  # as Ctrl-C in a terminal: to the whole process group
     _, stderr = running.communicate(timeout=120)
     kept = len(results_kept())
     assert running.returncode == 130 and 1 <= kept < len(files), (running.returncode, kept, stderr)

@@ -264,6 +264,9 @@ class ParallelAutogradeApp(AutogradeApp):
             converter.pool, converter.settings, converter.rerun_all = pool, settings, int(self.force_all)
             try:
                 converter.start()
+            except BaseException:  # Ctrl-C above all: stop now, not when the running kernels time out
+                _stop_workers(pool)
+                raise
             finally:
                 progress.close()
                 for future in converter.pending.values():
@@ -322,6 +325,18 @@ class HideTracebacks(logging.Filter):
             error = message.strip().splitlines()[-1].strip()
             record.msg, record.args = "    %s (--debug shows the traceback)", (error,)
         return True
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers at once; their kernels' sandboxes die with them (bwrap --die-with-parent).
+    Without this, leaving the pool waits for each running submission to finish or time out."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # the same, before 3.14
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, progress: bool = True,
