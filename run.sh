@@ -3,7 +3,7 @@
 # missing or out of date, from the pinned versions in requirements.lock.
 #
 #   ./run.sh demo    release, sample submissions, real nbgrader autograde, feedback, grades, score table
-#   ./run.sh test    the whole test suite (extra arguments go to pytest)
+#   ./run.sh test    the fast tier of the test suite; --full the whole suite (extra arguments go to pytest)
 #   ./run.sh shell   a shell with the environment active (nbgrader, backprop-hw on PATH)
 #   ./run.sh pythons the demo and the catalogue graded on every Python 3.10+ here, scores compared
 #   ./run.sh lock    regenerate requirements.lock (uv pip compile, one lock for Python 3.10 to 3.13)

@@ -1,4 +1,9 @@
-"""One graded harness per test session: every catalogue entry and mutant, real nbgrader autograde."""
+"""One graded harness per test session: every catalogue entry and mutant, real nbgrader autograde.
+
+Two tiers. `pytest` (`./run.sh test`) is the fast one: every module, one submission or a few at a
+time. `pytest --full` (`./run.sh test --full`, what CI runs) adds the tests that grade whole
+catalogues through real nbgrader: those that use one of FULL_TIER_FIXTURES.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,40 @@ from backprop_hw.harness.run import HarnessResult, analyse
 
 # planar_utils ships beside the notebook; the checks import it as the kernel would.
 sys.path.insert(0, str(paths.SOURCE_DIR / paths.ASSIGNMENT))
+
+
+# The fixtures that grade a whole catalogue (minutes each): a test that uses one is in the full tier.
+FULL_TIER_FIXTURES = {
+    "harness": "every catalogue entry and mutant, in real nbgrader (about 7 minutes)",
+    "uk_course": "the catalogue on the Ukrainian edition (about 4 minutes)",
+    "attacked": "the attacks, through plain nbgrader and backprop-hw autograde",
+    "cases_graded": "the hostile cases, through backprop-hw grade (and the clean room after it)",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true",
+                     help="the whole suite: also the tests that grade whole catalogues through real nbgrader "
+                          "(those using the fixtures " + ", ".join(sorted(FULL_TIER_FIXTURES)) + ")")
+
+
+def _in_full_tier(item) -> bool:
+    return not FULL_TIER_FIXTURES.keys().isdisjoint(getattr(item, "fixturenames", ()))
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--full"):
+        return
+    left_out = [item for item in items if _in_full_tier(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not _in_full_tier(item)]
+
+
+def pytest_report_header(config):
+    if not config.getoption("--full"):
+        return "fast tier: the tests that grade whole catalogues are deselected; --full runs them"
+    return None
 
 
 @pytest.fixture(scope="session")

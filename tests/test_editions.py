@@ -9,6 +9,7 @@ import re
 import pytest
 
 from backprop_hw import demo, editions, notebooks, paths, report
+from backprop_hw.course import Course
 from backprop_hw.harness import catalogue
 
 UK = f"{paths.ASSIGNMENT}_uk"
@@ -74,15 +75,27 @@ def test_glossary_and_ukrainian_prose(ukrainian):
     assert len(headings) == 7
 
 
-@pytest.fixture(scope="module")
-def uk_course(tmp_path_factory, translation):
-    """The harness catalogue on the Ukrainian edition, its changes read in Ukrainian where they touch prose."""
+def _uk_course(folder, translation, samples) -> Course:
+    """`samples` on the Ukrainian edition, their changes read in Ukrainian where they touch prose."""
     samples = tuple(dataclasses.replace(s, changes=tuple((f, editions.translate_snippet(old, translation),
                                                            editions.translate_snippet(new, translation))
                                                           for f, old, new in s.changes))
-                    for s in catalogue.ALL)
-    return demo.build(tmp_path_factory.mktemp("uk") / "course", samples, say=lambda text: None,
+                    for s in samples)
+    return demo.build(folder / "course", samples, say=lambda text: None,
                       feedback_for=("backward-dW1-no-1-over-m",), assignment=UK, parallel_jobs=2)
+
+
+@pytest.fixture(scope="module")
+def uk_course(tmp_path_factory, translation) -> Course:
+    """The whole harness catalogue on the Ukrainian edition (the full tier: a few minutes)."""
+    return _uk_course(tmp_path_factory.mktemp("uk"), translation, catalogue.ALL)
+
+
+@pytest.fixture(scope="module")
+def uk_sample_course(tmp_path_factory, translation) -> Course:
+    """The Ukrainian release, and two submissions graded on it with feedback (the fast tier)."""
+    samples = [catalogue.by_id(sid) for sid in ("reference", "backward-dW1-no-1-over-m")]
+    return _uk_course(tmp_path_factory.mktemp("uk-sample"), translation, samples)
 
 
 def test_catalogue_scores_the_same_on_both_editions(harness, uk_course):
@@ -91,16 +104,16 @@ def test_catalogue_scores_the_same_on_both_editions(harness, uk_course):
         assert uk_scores[sample.student_id] == harness.scores[sample.student_id], sample.student_id
 
 
-def test_uk_feedback_speaks_ukrainian(uk_course):
-    page = (uk_course.root / "feedback" / "backward-dW1-no-1-over-m" / UK / paths.NOTEBOOK.replace("ipynb", "html")).read_text()
+def test_uk_feedback_speaks_ukrainian(uk_sample_course):
+    page = (uk_sample_course.root / "feedback" / "backward-dW1-no-1-over-m" / UK / paths.NOTEBOOK.replace("ipynb", "html")).read_text()
     assert "Видимі тести пройдено" in page
 
 
-def test_uk_release_is_what_nbgrader_generates(uk_course):
-    generated_files = sorted(p.name for p in (uk_course.root / "release" / UK).iterdir())
+def test_uk_release_is_what_nbgrader_generates(uk_sample_course):
+    generated_files = sorted(p.name for p in (uk_sample_course.root / "release" / UK).iterdir())
     committed_files = sorted(p.name for p in (paths.RELEASE_DIR / UK).iterdir())
     assert paths.NOTEBOOK in generated_files and generated_files == committed_files, "run `backprop-hw release backprop_uk`"
-    for generated in sorted((uk_course.root / "release" / UK).iterdir()):
+    for generated in sorted((uk_sample_course.root / "release" / UK).iterdir()):
         committed = paths.RELEASE_DIR / UK / generated.name
         if generated.suffix == ".ipynb":
             assert json.loads(committed.read_text()) == json.loads(generated.read_text()), "run `backprop-hw release backprop_uk`"

@@ -28,7 +28,7 @@ def built():
 
 
 @pytest.fixture(scope="module")
-def graded(built, tmp_path_factory):
+def cases_graded(built, tmp_path_factory):
     """Every case, plus an honest reference beside them, graded in one `backprop-hw grade` run."""
     _, _, reference = built
     folder = tmp_path_factory.mktemp("hostile-cases")
@@ -40,8 +40,8 @@ def graded(built, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_each_case_gets_what_the_code_deserves_or_a_flag(graded, name):
-    case, result = CASES[name], graded[name]
+def test_each_case_gets_what_the_code_deserves_or_a_flag(cases_graded, name):
+    case, result = CASES[name], cases_graded[name]
     assert result.status == "graded", result.message
     if case.flag:
         assert any(case.flag in flag for flag in result.flags), result.flags
@@ -50,18 +50,18 @@ def test_each_case_gets_what_the_code_deserves_or_a_flag(graded, name):
 
 
 @pytest.fixture(scope="module")
-def audited(graded):
+def cases_audited(cases_graded):
     """The same files in the clean room (`backprop-hw audit`), beside their notebook grades."""
-    names = sorted(graded)
-    files = [Path(graded[name].file) for name in names]
-    results = audit.merge(audit.clean_rooms(files, progress=False), [graded[name] for name in names])
+    names = sorted(cases_graded)
+    files = [Path(cases_graded[name].file) for name in names]
+    results = audit.merge(audit.clean_rooms(files, progress=False), [cases_graded[name] for name in names])
     return dict(zip(names, results))
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_the_clean_room_gives_each_case_what_its_code_deserves(audited, name):
+def test_the_clean_room_gives_each_case_what_its_code_deserves(cases_audited, name):
     """Also where the kernel's tests were fooled: then the audit names the cell that differs."""
-    case, result = CASES[name], audited[name]
+    case, result = CASES[name], cases_audited[name]
     assert result.clean_room_score == case.deserved, [(c.grade_id, c.message) for c in result.cells if c.message]
     if result.notebook_score != case.deserved:
         assert result.differences, "a notebook grade the code does not deserve, and no difference reported"
@@ -69,14 +69,14 @@ def test_the_clean_room_gives_each_case_what_its_code_deserves(audited, name):
         assert cell.defined_in, cell  # where the function is, for the instructor to read
 
 
-def test_the_clean_room_reports_the_tampering_the_kernel_missed(audited):
-    fooled = {name for name, result in audited.items() if result.differences}
+def test_the_clean_room_reports_the_tampering_the_kernel_missed(cases_audited):
+    fooled = {name for name, result in cases_audited.items() if result.differences}
     assert fooled == {"numpy-patched", "tampering-as-a-test-cell", "detects-grader", "imports-the-grader"}
-    assert audited["honest"].clean_room_score == 100 and not audited["honest"].differences
+    assert cases_audited["honest"].clean_room_score == 100 and not cases_audited["honest"].differences
 
 
-def test_the_honest_submission_beside_them_is_graded_normally(graded):
-    assert graded["honest"].score == 100 and graded["honest"].flags == []
+def test_the_honest_submission_beside_them_is_graded_normally(cases_graded):
+    assert cases_graded["honest"].score == 100 and cases_graded["honest"].flags == []
 
 
 def test_repair_leaves_whole_notebooks_untouched(built):
