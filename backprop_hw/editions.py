@@ -22,7 +22,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from backprop_hw import notebooks, paths
+from backprop_hw import generated, notebooks, paths
 
 EDITIONS_DIR = paths.REPO_ROOT / "editions"
 NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "YOUR CODE HERE")
@@ -85,8 +85,9 @@ def extract(english: NotebookNode, previous: dict | None = None) -> dict:
     return {"markdown": markdown, "code": code, "insert_after": previous.get("insert_after", {})}
 
 
-def build(english: NotebookNode, translation: dict) -> NotebookNode:
-    """The edition: english with its prose replaced. Raises TranslationError naming what is missing."""
+def build(english: NotebookNode, translation: dict, language: str) -> NotebookNode:
+    """The edition: english with its prose replaced, marked as generated. Raises TranslationError
+    naming what is missing."""
     edition = copy.deepcopy(english)
     missing_cells, missing_strings = [], set()
     for cell in edition.cells:
@@ -107,7 +108,8 @@ def build(english: NotebookNode, translation: dict) -> NotebookNode:
         raise TranslationError(
             f"the translation lacks {len(missing_cells)} markdown cells {missing_cells[:5]} and "
             f"{len(missing_strings)} code strings {sorted(missing_strings)[:5]}: run `backprop-hw edition extract`")
-    return edition
+    return generated.mark_notebook(edition, f"source/{paths.ASSIGNMENT}/{paths.NOTEBOOK} and editions/{language}.json",
+                                   f"backprop-hw edition build {language}")
 
 
 def translate_module(source: str, translation: dict) -> str:
@@ -133,6 +135,13 @@ def helper_module_source() -> str:
     return (paths.SOURCE_DIR / paths.ASSIGNMENT / "planar_utils.py").read_text()
 
 
+def helper_module(translation: dict, language: str) -> str:
+    """The edition's planar_utils.py: the English one with its prose translated, marked as generated."""
+    return generated.mark_module(translate_module(helper_module_source(), translation),
+                                 f"source/{paths.ASSIGNMENT}/planar_utils.py and editions/{language}.json",
+                                 f"backprop-hw edition build {language}")
+
+
 def extract_all(language: str) -> Path:
     """Refresh editions/<language>.json from the English notebook and helper module."""
     path = EDITIONS_DIR / f"{language}.json"
@@ -152,10 +161,10 @@ def build_all(language: str) -> list[Path]:
     translation = load(language)
     folder = edition_dir(language)
     folder.mkdir(parents=True, exist_ok=True)
-    notebook = build(notebooks.read(paths.source_notebook()), translation)
+    notebook = build(notebooks.read(paths.source_notebook()), translation, language)
     notebooks.write(notebook, folder / paths.NOTEBOOK)
     module = folder / "planar_utils.py"
-    module.write_text(translate_module(helper_module_source(), translation))
+    module.write_text(helper_module(translation, language))
     return [folder / paths.NOTEBOOK, module]
 
 

@@ -1,7 +1,7 @@
 """`backprop-hw release`: regenerate release/ from source/ with `nbgrader generate_assignment`.
 
 nbgrader runs in a scratch course, so the repository gets no gradebook.db; the
-generated files then replace release/<assignment>/.
+generated files then replace release/<assignment>/, each marked as generated (generated.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from backprop_hw import paths
+from backprop_hw import generated, paths
 from backprop_hw.course import Course
 
 
@@ -22,7 +22,15 @@ def generate(assignment: str = paths.ASSIGNMENT) -> Path:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(course.root / "release" / assignment, target)
+    mark(target, assignment)
     return target
+
+
+def mark(folder: Path, assignment: str) -> None:
+    """Mark every file nbgrader generated into `folder` with its source and this command."""
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        origin = f"source/{assignment}/{file.relative_to(folder).as_posix()}"
+        generated.mark_file(file, origin, f"backprop-hw release {assignment}")
 
 
 def main(assignment: str) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 
 import pytest
 
-from backprop_hw import demo, editions, notebooks, paths, report
+from backprop_hw import demo, editions, generated, notebooks, paths, release, report
 from backprop_hw.course import Course
 from backprop_hw.harness import catalogue
 
@@ -33,12 +34,14 @@ def translation():
 def test_uk_source_is_generated_from_the_english_source(english, translation):
     """Also what fails when a test is changed in one edition alone: the committed Ukrainian notebook
     must be exactly what the English one and the translation make."""
-    built = editions.build(english, translation)
+    built = editions.build(english, translation, "uk")
     committed = notebooks.read(paths.source_notebook(UK))
     assert json.loads(json.dumps(built)) == json.loads(json.dumps(committed)), \
         "source/backprop_uk is out of date: run `backprop-hw edition build uk` and `backprop-hw release backprop_uk`"
-    module = editions.translate_module(editions.helper_module_source(), translation)
+    module = editions.helper_module(translation, "uk")
     assert module == (editions.edition_dir("uk") / "planar_utils.py").read_text()
+    for committed in (paths.source_notebook(UK), editions.edition_dir("uk") / "planar_utils.py"):
+        assert "edition build uk" in (generated.mark_of(committed) or ""), f"{committed} has no generated mark"
 
 
 def test_every_text_is_translated(translation):
@@ -109,16 +112,20 @@ def test_uk_feedback_speaks_ukrainian(uk_sample_course):
     assert "Видимі тести пройдено" in page
 
 
-def test_uk_release_is_what_nbgrader_generates(uk_sample_course):
-    generated_files = sorted(p.name for p in (uk_sample_course.root / "release" / UK).iterdir())
+def test_uk_release_is_what_nbgrader_generates(uk_sample_course, tmp_path):
+    """Every committed file of release/backprop_uk/ is what nbgrader generates, with its mark."""
+    made = shutil.copytree(uk_sample_course.root / "release" / UK, tmp_path / UK)
+    release.mark(made, UK)
+    generated_files = sorted(p.name for p in made.iterdir())
     committed_files = sorted(p.name for p in (paths.RELEASE_DIR / UK).iterdir())
     assert paths.NOTEBOOK in generated_files and generated_files == committed_files, "run `backprop-hw release backprop_uk`"
-    for generated in sorted((uk_sample_course.root / "release" / UK).iterdir()):
-        committed = paths.RELEASE_DIR / UK / generated.name
-        if generated.suffix == ".ipynb":
-            assert json.loads(committed.read_text()) == json.loads(generated.read_text()), "run `backprop-hw release backprop_uk`"
+    for made_file in sorted(made.iterdir()):
+        committed = paths.RELEASE_DIR / UK / made_file.name
+        assert f"backprop-hw release {UK}" in (generated.mark_of(committed) or ""), f"{committed} has no generated mark"
+        if made_file.suffix == ".ipynb":
+            assert json.loads(committed.read_text()) == json.loads(made_file.read_text()), "run `backprop-hw release backprop_uk`"
         else:
-            assert committed.read_bytes() == generated.read_bytes()
+            assert committed.read_bytes() == made_file.read_bytes(), "run `backprop-hw release backprop_uk`"
 
 
 def test_uk_failures_name_the_call_in_ukrainian(uk_course, ukrainian):

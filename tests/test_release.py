@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 
 import pytest
 
-from backprop_hw import notebooks, paths
+from backprop_hw import generated, notebooks, paths, release
 from backprop_hw.course import Course
 from backprop_hw.demo import DEMO_SAMPLES
 
@@ -43,18 +44,22 @@ def demo_course(tmp_path_factory) -> Course:
     return course
 
 
-def test_committed_release_is_what_nbgrader_generates(demo_course):
-    for generated in sorted((demo_course.root / "release" / paths.ASSIGNMENT).iterdir()):
-        committed = paths.RELEASE_DIR / paths.ASSIGNMENT / generated.name
+def test_committed_release_is_what_nbgrader_generates(demo_course, tmp_path):
+    """Every committed file of release/backprop/ is what nbgrader generates from source/, with the
+    mark that says so (and no file more or less)."""
+    made = shutil.copytree(demo_course.root / "release" / paths.ASSIGNMENT, tmp_path / paths.ASSIGNMENT)
+    release.mark(made, paths.ASSIGNMENT)
+    for made_file in sorted(made.iterdir()):
+        committed = paths.RELEASE_DIR / paths.ASSIGNMENT / made_file.name
         assert committed.is_file(), f"{committed} is missing: run `backprop-hw release`"
-        if generated.suffix == ".ipynb":
-            same = json.loads(committed.read_text()) == json.loads(generated.read_text())
+        assert "backprop-hw release" in (generated.mark_of(committed) or ""), f"{committed} has no generated mark"
+        if made_file.suffix == ".ipynb":
+            same = json.loads(committed.read_text()) == json.loads(made_file.read_text())
         else:
-            same = committed.read_bytes() == generated.read_bytes()
+            same = committed.read_bytes() == made_file.read_bytes()
         assert same, f"{committed} is out of date with source/: run `backprop-hw release` and commit"
     committed_names = {f.name for f in (paths.RELEASE_DIR / paths.ASSIGNMENT).iterdir()}
-    generated_names = {f.name for f in (demo_course.root / "release" / paths.ASSIGNMENT).iterdir()}
-    assert committed_names == generated_names
+    assert committed_names == {f.name for f in made.iterdir()}
 
 
 def test_secret_lines_are_found(source_nb):
