@@ -18,7 +18,7 @@ DEMO_SAMPLES = (REFERENCE, UNTOUCHED, LATE, catalogue.by_id("backward-dW1-no-1-o
                 catalogue.by_id("one-example-sigmoid-for-tanh"))
 
 
-def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=print,
+def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, progress=print,
           feedback_for: tuple[str, ...] | None = None, assignment: str = paths.ASSIGNMENT,
           parallel_jobs: int = 0) -> Course:
     """Create the course, release the assignment, submit, autograde, give feedback, export.
@@ -27,7 +27,7 @@ def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, say=prin
     `backprop-hw autograde --jobs N` grades instead of `nbgrader autograde`.
     """
     started = time.perf_counter()
-    step = lambda text: say(f"[{time.perf_counter() - started:5.1f} s] {text}")  # noqa: E731
+    step = lambda text: progress(f"[{time.perf_counter() - started:5.1f} s] {text}")  # noqa: E731
 
     step(f"Creating the course in {course_dir} (recreated on every run)")
     course = Course.create(course_dir, assignments=(assignment,))

@@ -67,4 +67,4 @@ def reference(source_nb) -> dict:
 def harness(tmp_path_factory) -> HarnessResult:
     """Courses with the demo's submissions, the catalogues and the mutants, each course released,
     submitted (with a due date and a late submission), autograded once, with feedback and grades.csv."""
-    return analyse(tmp_path_factory.mktemp("harness"), say=lambda text: None)
+    return analyse(tmp_path_factory.mktemp("harness"), progress=lambda text: None)

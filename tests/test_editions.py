@@ -84,7 +84,7 @@ def _uk_course(folder, translation, samples) -> Course:
                                                            editions.translate_snippet(new, translation))
                                                           for f, old, new in s.changes))
                     for s in samples)
-    return demo.build(folder / "course", samples, say=lambda text: None,
+    return demo.build(folder / "course", samples, progress=lambda text: None,
                       feedback_for=("backward-dW1-no-1-over-m",), assignment=UK, parallel_jobs=2)
 
 

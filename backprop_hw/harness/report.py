@@ -112,7 +112,7 @@ def write(result: HarnessResult, out: Path) -> Path:
 def main(out: Path, work_dir: Path | None) -> int:
     paths.check_repository()
     with tempfile.TemporaryDirectory(prefix="backprop-harness-") as scratch:
-        result = analyse(Path(work_dir or scratch), say=print)
+        result = analyse(Path(work_dir or scratch), progress=print)
         report = write(result, out)
     print(f"\nReport: {report}\nPlot:   {out / 'catches.png'}")
     print(markdown(result).split("## Entries")[0].split("## Mistakes")[0])

@@ -108,7 +108,7 @@ def share_out(samples: list[Sample], ways: int = 2) -> list[list[Sample]]:
     return groups
 
 
-def analyse(work_dir: Path, say=print) -> HarnessResult:
+def analyse(work_dir: Path, progress=print) -> HarnessResult:
     """Build and grade the catalogue and the mutants under work_dir; everything the report and tests need."""
     started = time.perf_counter()
     source = notebooks.read(paths.source_notebook())
@@ -119,14 +119,14 @@ def analyse(work_dir: Path, say=print) -> HarnessResult:
     equivalent = [m for m in mutants if mutation.is_equivalent(m, reference)]
     graded = [m for m in mutants if m not in equivalent]
     packed = mutation.mutant_notebooks(graded, notebooks.reference_submission(source, release))
-    say(f"{len(mutants)} mutants: {len(equivalent)} equivalent, {len(graded)} graded in {len(packed)} notebooks")
+    progress(f"{len(mutants)} mutants: {len(equivalent)} equivalent, {len(graded)} graded in {len(packed)} notebooks")
     packing = {m.name: name for name, _, chosen in packed for m in chosen}
     mutant_samples = [Sample(name, f"{len(chosen)} mutants", prebuilt=nb, kind="mutants") for name, nb, chosen in packed]
 
     groups = share_out(list(catalogue.ALL) + mutant_samples)
     demo_students = {s.student_id for s in demo.DEMO_SAMPLES}
     with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        runs = [pool.submit(demo.build, work_dir / f"course-{index + 1}", tuple(group), say,
+        runs = [pool.submit(demo.build, work_dir / f"course-{index + 1}", tuple(group), progress,
                             tuple(s.student_id for s in group if s.student_id in demo_students))
                 for index, group in enumerate(groups)]
         courses = [run.result() for run in runs]
