@@ -9,7 +9,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from backprop_hw import notebooks, paths, report
+from backprop_hw import notebooks, paths, results
 from backprop_hw.course import Course
 from backprop_hw.harness import catalogue
 from backprop_hw.samples import LATE, REFERENCE, UNTOUCHED, Sample
@@ -70,17 +70,17 @@ def build(course_dir: Path, samples: tuple[Sample, ...] = DEMO_SAMPLES, progress
 def summary(course: Course, assignment: str = paths.ASSIGNMENT) -> str:
     cells = notebooks.graded_cells(notebooks.read(course.root / "release" / assignment / paths.NOTEBOOK))
     scores = course.cell_scores(assignment)
-    lines = ["", report.score_table(cells, scores, course.late_penalties(assignment)), ""]
+    lines = ["", results.score_table(cells, scores, course.late_penalties(assignment)), ""]
     lines.append("Failed cells:")
     for student in sorted(scores):
         autograded = course.root / "autograded" / student / assignment / paths.NOTEBOOK
-        failures = report.failure_messages(autograded)
-        if len(failures) == len(cells) and (raised := report.common_exception(list(failures.values()))):
+        failures = results.failure_messages(autograded)
+        if len(failures) == len(cells) and (raised := results.common_exception(list(failures.values()))):
             lines.append(f"  {student}: every graded cell: the function raised {raised}")
             continue
         for grade_id, message in failures.items():
             lines.append(f"  {student}: {grade_id}")
-            lines += report.readable(message)
+            lines += results.readable(message)
     lines += [
         "",
         f"Autograded notebooks: {course.root / 'autograded'}",

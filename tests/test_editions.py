@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from backprop_hw import demo, editions, generated, notebooks, paths, release, report
+from backprop_hw import demo, editions, generated, notebooks, paths, release, results
 from backprop_hw.course import Course
 from backprop_hw.harness import catalogue
 
@@ -135,12 +135,12 @@ def test_uk_failures_name_the_call_in_ukrainian(uk_course, ukrainian):
     functions, points = notebooks.cell_functions(ukrainian), {c.grade_id: c.points for c in notebooks.graded_cells(ukrainian)}
     wrong = []
     for student, scores in uk_course.cell_scores(UK).items():
-        messages = report.failure_messages(uk_course.root / "autograded" / student / UK / paths.NOTEBOOK)
+        messages = results.failure_messages(uk_course.root / "autograded" / student / UK / paths.NOTEBOOK)
         for cell, score in scores.items():
             message = messages.get(cell, "")
             if (score or 0) < points[cell] and not (
                     re.search("[а-яіїєґ]", message)
-                    and (report.names_function_and_input(message, functions[cell])
+                    and (results.names_function_and_input(message, functions[cell])
                          or f"під час тестування {functions[cell]}" in message)):
                 wrong.append((student, cell, message[:120]))
     assert not wrong, wrong[:5]

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from backprop_hw import notebooks, paths, report
+from backprop_hw import notebooks, paths, results
 from backprop_hw.demo import DEMO_SAMPLES
 
 
@@ -66,7 +66,7 @@ def test_reference_notebook_reproduces_the_spec_figures(harness):
 
 def test_failure_messages_reach_the_instructor(harness):
     course = harness.course_of["backward-dW1-no-1-over-m"]
-    messages = report.failure_messages(
+    messages = results.failure_messages(
         course.root / "autograded" / "backward-dW1-no-1-over-m" / paths.ASSIGNMENT / paths.NOTEBOOK)
     assert set(messages) == {"test_backward_propagation", "test_backward_propagation_general",
                              "test_backward_propagation_vectorized"}
@@ -111,11 +111,11 @@ def test_a_failure_is_printed_whole_and_an_untouched_notebook_in_one_line():
     name, which tells a student nothing), and every cell failing on one raised exception as one line."""
     message = ("HiddenTestFailure: forward_propagation(X of shape (3, 4), parameters with n_x=3, n_h=6, n_y=2) "
                "raised AssertionError at `assert(A2.shape == (1, X.shape[1]))` (line 14 of your cell). " * 2)
-    lines = report.readable(message)
+    lines = results.readable(message)
     assert len(lines) > 2 and all(len(line) <= 106 and line.startswith("      ") for line in lines)
     assert " ".join(line.strip() for line in lines) == message.removeprefix("HiddenTestFailure: ").strip()
     stubs = ["HiddenTestFailure: sigmoid(z=0) raised NotImplementedError at `raise NotImplementedError()`",
              "HiddenTestFailure: predict(parameters with n_x=2, n_h=5, n_y=1, X of shape (2, 30)) raised "
              "NotImplementedError at `raise NotImplementedError()`"]
-    assert report.common_exception(stubs) == "NotImplementedError"
-    assert report.common_exception(stubs + ["HiddenTestFailure: predict(...): predict is wrong"]) is None
+    assert results.common_exception(stubs) == "NotImplementedError"
+    assert results.common_exception(stubs + ["HiddenTestFailure: predict(...): predict is wrong"]) is None

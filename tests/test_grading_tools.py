@@ -13,7 +13,7 @@ import time
 import nbformat
 import pytest
 
-from backprop_hw import notebooks, paths, report
+from backprop_hw import notebooks, paths, results
 from backprop_hw.course import Course
 from backprop_hw.grading import autograde, grade
 from backprop_hw.harness import catalogue
@@ -385,7 +385,7 @@ def test_hostile_failures_name_the_function_and_the_input(hostile_results, sourc
     functions = notebooks.cell_functions(source_nb)
     unnamed = [(name, c.grade_id, c.message[:120]) for name, result in hostile_results.items() for c in result.cells
                if not c.passed and not c.message.startswith("NotRun")
-               and not report.names_function_and_input(c.message, functions[c.grade_id])
+               and not results.names_function_and_input(c.message, functions[c.grade_id])
                and f"KernelDied: the kernel died while testing {functions[c.grade_id]}" not in c.message]
     assert not unnamed
     assert "sigmoid(z=0): it wrote 'debug' to stderr" in next(
@@ -399,7 +399,7 @@ def test_failure_message_of_a_blank_stderr_line(tmp_path):
                                  "locked": True, "schema_version": 3}
     cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="  \n")]
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), str(tmp_path / "n.ipynb"))
-    assert report.failure_messages(tmp_path / "n.ipynb") == {"test_x": "wrote to stderr: (blank)"}
+    assert results.failure_messages(tmp_path / "n.ipynb") == {"test_x": "wrote to stderr: (blank)"}
 
 
 def test_grade_cache_depends_on_limits_given_on_the_command_line():

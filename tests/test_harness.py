@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_hw import paths, report
+from backprop_hw import paths, results
 from backprop_hw.harness import catalogue, mutation
 from backprop_hw.harness.report import write
 
@@ -70,11 +70,11 @@ def test_every_failed_cell_names_its_function_and_the_input(harness):
     unnamed = []
     for student in harness.scores:
         course = harness.course_of[student]
-        messages = report.failure_messages(course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK)
+        messages = results.failure_messages(course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK)
         for cell in sorted(harness.lost_cells(student)):
             message = messages.get(cell, "")
             function = harness.cell_functions[cell]
             died = f"KernelDied: the kernel died while testing {function}" in message  # the input died with it
-            if not (report.names_function_and_input(message, function) or died):
+            if not (results.names_function_and_input(message, function) or died):
                 unnamed.append(f"{student} {cell}: {message[:160]!r}")
     assert not unnamed, f"{len(unnamed)} failed cells without the call: " + "; ".join(unnamed[:5])

@@ -8,8 +8,8 @@ import string
 import numpy as np
 import pytest
 
-from backprop_hw.checks import answer_key, cells
-from backprop_hw.checks.harness import HiddenTestFailure
+from backprop_hw.checks import answer_key, hidden_tests
+from backprop_hw.checks.calling import HiddenTestFailure
 from backprop_hw.checks.messages import ENVIRONMENT_VARIABLE, MESSAGES, language, say
 
 CYRILLIC = re.compile("[а-яА-ЯіїєґІЇЄҐ]")
@@ -57,7 +57,7 @@ def test_ukrainian_texts_are_ukrainian_unless_they_are_only_math_or_code():
 def test_a_typical_mistake_fails_in_ukrainian(ukrainian):
     assert language() == "uk"
     with pytest.raises(HiddenTestFailure) as failure:
-        cells.check_sigmoid(_wrong_sigmoid)
+        hidden_tests.check_sigmoid(_wrong_sigmoid)
     message = str(failure.value)
     assert CYRILLIC.search(message), message
     assert "σ(z) = 1 / (1 + e^(−z))" in message
@@ -66,7 +66,7 @@ def test_a_typical_mistake_fails_in_ukrainian(ukrainian):
 def test_the_same_mistake_fails_in_english_by_default(english):
     assert language() == "en"
     with pytest.raises(HiddenTestFailure) as failure:
-        cells.check_sigmoid(_wrong_sigmoid)
+        hidden_tests.check_sigmoid(_wrong_sigmoid)
     message = str(failure.value)
     assert not CYRILLIC.search(message), message
     assert message == ("sigmoid(z of shape (3, 7)): sigmoid(z) has the right shape but wrong values: "
@@ -80,7 +80,7 @@ def test_ukrainian_gradient_failure_keeps_the_equation_and_the_number_format(ukr
         return grads
 
     with pytest.raises(HiddenTestFailure) as failure:
-        cells.check_backward_propagation(backward)
+        hidden_tests.check_backward_propagation(backward)
     message = str(failure.value)
     assert "dW1 = (1/m)·dZ1·Xᵀ" in message
     assert "чисельним градієнтом функції витрат J" in message
@@ -95,7 +95,7 @@ def test_ukrainian_shape_failure_says_foo_and_dfoo(ukrainian):
         return grads
 
     with pytest.raises(HiddenTestFailure, match="foo і dfoo завжди мають однаковий розмір"):
-        cells.check_backward_propagation(backward)
+        hidden_tests.check_backward_propagation(backward)
 
 
 def test_language_is_ukrainian_in_a_folder_ending_in_uk(monkeypatch, tmp_path):

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_hw import notebooks, paths, report
+from backprop_hw import notebooks, paths, results
 from backprop_hw.course import Course, NbgraderError
 from backprop_hw.grading import autograde, sandbox
 from backprop_hw.harness import catalogue, hostile
@@ -167,9 +167,9 @@ def test_every_attackers_failed_cell_names_its_function_and_input(attacked, tool
         path = courses[tool].root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK
         if path.is_file():
             notebooks_read += 1
-            unnamed += [(student, cell, message[:120]) for cell, message in report.failure_messages(path).items()
+            unnamed += [(student, cell, message[:120]) for cell, message in results.failure_messages(path).items()
                         if not message.startswith("NotRun")
-                        and not report.names_function_and_input(message, functions[cell])]
+                        and not results.names_function_and_input(message, functions[cell])]
     assert notebooks_read >= len(_attackers()) - 1 and not unnamed, (notebooks_read, unnamed)
 
 

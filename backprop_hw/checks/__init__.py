@@ -11,7 +11,7 @@ The hidden tests run first, so that a failure is reported by them: they name the
 function, the input in words and the line of the student's code that raised.
 """
 
-from backprop_hw.checks.cells import (
+from backprop_hw.checks.hidden_tests import (
     check_backprop_shapes,
     check_backward_propagation,
     check_backward_propagation_general,
@@ -34,6 +34,6 @@ from backprop_hw.checks.cells import (
     check_tanh_derivative,
     check_update_parameters,
 )
-from backprop_hw.checks.harness import HiddenTestFailure, isolate
+from backprop_hw.checks.calling import HiddenTestFailure, isolate
 
 __all__ = [name for name in dir() if name.startswith("check_")] + ["HiddenTestFailure", "isolate"]

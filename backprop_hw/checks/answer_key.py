@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_hw.checks.gradient_check import numerical_gradient, relative_difference
+from backprop_hw.checks.numerical import numerical_gradient, relative_difference
 
 Parameters = dict[str, np.ndarray]
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from backprop_hw import notebooks, paths, report
+from backprop_hw import notebooks, paths, results
 from backprop_hw.course import Course
 from backprop_hw.grading import autograde, sandbox, scan
 
@@ -202,7 +202,7 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
 def _result_of(course: Course, assignment: str, graded: autograde.Graded, file: Path, cells) -> FileResult:
     scores = course.cell_scores(assignment).get(graded.student, {})
     autograded = course.root / "autograded" / graded.student / assignment / paths.NOTEBOOK
-    messages = report.failure_messages(autograded) if autograded.is_file() else {}
+    messages = results.failure_messages(autograded) if autograded.is_file() else {}
     result = FileResult(str(file), "graded" if graded.status == "ok" else graded.status, graded.message)
     result.flags = [f"repaired: {note}" for note in graded.repairs]
     for cell in cells:
@@ -229,7 +229,7 @@ def table(result: FileResult) -> str:
         mark = "pass" if cell.passed else "FAIL"
         lines.append(f"  {cell.grade_id:{width}s}  {cell.points:>4g}/{cell.max_points:<4g} {mark}")
         if not cell.passed and cell.message:  # whole: the message is what a student acts on
-            lines += report.readable(cell.message)
+            lines += results.readable(cell.message)
     return "\n".join(lines)
 
 

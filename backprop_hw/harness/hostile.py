@@ -235,7 +235,7 @@ class Attack:
 ATTACKS: list[Attack] = [
     Attack("rewrites-the-grader", "appends a no-op for every check_* to the grader's checks module", '''
 import os, backprop_hw.checks as checks
-for module in ("cells.py", "__init__.py"):
+for module in ("hidden_tests.py", "__init__.py"):
     try:
         with open(os.path.join(os.path.dirname(checks.__file__), module), "a") as file:
             file.write("\\n" + "".join(f"{{name}} = lambda *a, **k: None\\n" for name in dir(checks) if name.startswith("check_")))

@@ -15,8 +15,8 @@ from typing import Callable
 import numpy as np
 
 from backprop_hw.checks import answer_key as key
-from backprop_hw.checks.gradient_check import numerical_gradient, relative_difference
-from backprop_hw.checks.harness import (
+from backprop_hw.checks.numerical import numerical_gradient, relative_difference
+from backprop_hw.checks.calling import (
     as_array,
     beyond_the_lecture,
     call,

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator, NoReturn
 import numpy as np
 
 from backprop_hw.checks import answer_key
-from backprop_hw.checks.gradient_check import relative_difference
+from backprop_hw.checks.numerical import relative_difference
 from backprop_hw.checks.line_count import TracingChanged, count_lines
 from backprop_hw.checks.messages import say
 from backprop_hw.checks.tolerances import (

@@ -56,7 +56,7 @@ def failure_messages(autograded_notebook: Path) -> dict[str, str]:
     return failures
 
 
-# How a hidden test's message begins to describe an input (checks.harness.describe_value), in either language.
+# How a hidden test's message begins to describe an input (checks.calling.describe_value), in either language.
 _INPUT_IN_WORDS = re.compile(r"\w+ (?:of shape|розміру|with n_x=|з n_x=|of that|цього|цієї)|\w+=")
 
 
