@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, NoReturn
 import numpy as np
 
 from backprop_hw.checks import answer_key
+from backprop_hw.checks.isolation import quiet, swap_in
 from backprop_hw.checks.numerical import relative_difference
 from backprop_hw.checks.line_count import TracingChanged, count_lines
 from backprop_hw.checks.messages import say
@@ -73,15 +74,6 @@ def beyond_the_lecture(asks: str) -> Iterator[None]:
         raise HiddenTestFailure(say("beyond_the_lecture", failure=said, asks=asks)) from failure
 
 
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Silence warnings: nbgrader gives 0 to a test cell that writes to stderr,
-    and a harmless RuntimeWarning from a correct answer must not cost points."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        yield
-
-
 # The graded functions whose tests are running now: a stand-in for one of them refuses to answer,
 # so a student's function cannot keep a stand-in from another function's test to answer its own.
 UNDER_TEST: list[str] = []
@@ -98,23 +90,6 @@ def stand_in(name: str) -> Callable:
         return trusted(*args, **kwargs)
 
     return answer
-
-
-def swap_in(namespace: dict, replacements: dict[str, Any]) -> Callable[[], None]:
-    """Put `replacements` into `namespace`; the function returned puts back what was there before
-    and removes what was not."""
-    absent = object()
-    saved = {name: namespace.get(name, absent) for name in replacements}
-    namespace.update(replacements)
-
-    def restore() -> None:
-        for name, value in saved.items():
-            if value is absent:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
-
-    return restore
 
 
 class NotDefined:

@@ -27,8 +27,8 @@ from backprop_hw.checks.calling import (
     fail,
     get_key,
     hidden_test,
-    quiet,
 )
+from backprop_hw.checks.isolation import quiet
 from backprop_hw.checks.messages import say
 from backprop_hw.checks.problems import random_problem, rings
 from backprop_hw.checks.tolerances import (

@@ -46,7 +46,8 @@ import numpy as np
 
 from backprop_hw import notebooks, paths
 from backprop_hw.checks import answer_key
-from backprop_hw.checks.calling import HiddenTestFailure, OutsideFunction, quiet
+from backprop_hw.checks.calling import HiddenTestFailure, OutsideFunction
+from backprop_hw.checks.isolation import quiet
 from backprop_hw.checks import messages
 from backprop_hw.checks.messages import say
 from backprop_hw.grading import grade as grade_module

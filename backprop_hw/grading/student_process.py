@@ -19,7 +19,6 @@ import importlib.abc
 import importlib.util
 import os
 import sys
-import warnings
 from pathlib import Path
 
 
@@ -33,8 +32,10 @@ def _load(path: Path, name: str):
 HERE = Path(__file__).resolve().parent
 plain_data = _load(HERE / "plain_data.py", "_audit_plain_data")
 line_count = _load(HERE.parent / "checks" / "line_count.py", "_audit_line_count")
+isolation = _load(HERE.parent / "checks" / "isolation.py", "_audit_isolation")  # swap_in, quiet: as in the kernel
 
-import numpy as np  # noqa: E402  (after the two helpers, which need nothing but NumPy)
+import numpy as np  # noqa: E402  (after the three helpers, which need nothing but NumPy)
+
 
 
 class _NoGraderPackage(importlib.abc.MetaPathFinder):
@@ -115,11 +116,10 @@ class Student:
         function = self.namespace[name]
         args = plain_data.decode(request["args"], self.callback)
         kwargs = plain_data.decode(request["kwargs"], self.callback)
-        saved = {other: self.namespace[other] for other in self.graded if other != name and other in self.namespace}
-        self.namespace.update({other: self.stand_in(other) for other in saved})
+        restore = isolation.swap_in(self.namespace, {other: self.stand_in(other) for other in self.graded
+                                                     if other != name and other in self.namespace})
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
+            with isolation.quiet():
                 if request.get("count_lines"):
                     lines = line_count.count_lines(lambda: function(*args, **kwargs))
                     return {"op": "result", "value": lines}
@@ -127,7 +127,7 @@ class Student:
         except BaseException as error:  # noqa: BLE001  (its exception is its result: a failed check)
             return {"op": "raised", "type": type(error).__name__, "message": str(error)[:2000]}
         finally:
-            self.namespace.update(saved)
+            restore()
         try:  # a subclass's own __iter__ or items() runs here, and may raise
             return {"op": "result", "value": plain_data.encode(value),
                     "args_after": plain_data.encode(list(args)), "kwargs_after": plain_data.encode(kwargs)}

@@ -1,0 +1,40 @@
+"""Swapping names in a namespace and silencing warnings: the one helper for each, on both sides.
+
+Standard library and NumPy only: the clean-room audit's student process loads this file by path,
+without the backprop_hw package (as it does line_count.py), and puts in its stand-ins with the
+same `swap_in` that the hidden tests use in the kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+
+def swap_in(namespace: dict, replacements: dict[str, Any]) -> Callable[[], None]:
+    """Put `replacements` into `namespace`; the function returned puts back what was there before
+    and removes what was not."""
+    absent = object()
+    saved = {name: namespace.get(name, absent) for name in replacements}
+    namespace.update(replacements)
+
+    def restore() -> None:
+        for name, value in saved.items():
+            if value is absent:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+    return restore
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence warnings: nbgrader gives 0 to a test cell that writes to stderr,
+    and a harmless RuntimeWarning from a correct answer must not cost points."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
