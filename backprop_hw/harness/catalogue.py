@@ -10,6 +10,7 @@ and judged in tests/test_harness.py.
 
 from __future__ import annotations
 
+from backprop_hw import notebooks, paths
 from backprop_hw.samples import LATE, REFERENCE, UNTOUCHED, Sample
 
 
@@ -83,33 +84,21 @@ LOOPED_BACKWARD = '''
     db1 = np.sum(dZ1, axis=1, keepdims=True) / m
 '''
 
-REFERENCE_FORWARD = '''
-    W1, b1 = parameters["W1"], parameters["b1"]
-    W2, b2 = parameters["W2"], parameters["b2"]
-    Z1 = np.dot(W1, X) + b1
-    A1 = np.tanh(Z1)
-    Z2 = np.dot(W2, A1) + b2
-    A2 = sigmoid(Z2)
-    cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
-'''
+SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 
-REFERENCE_COST = '''
-    m = Y.shape[1]
-    logprobs = Y * np.log(A2) + (1 - Y) * np.log(1 - A2)
-    cost = -np.sum(logprobs) / m
-'''
 
-REFERENCE_BACKWARD = '''
-    m = X.shape[1]
-    W2 = parameters["W2"]
-    A1, A2 = cache["A1"], cache["A2"]
-    dZ2 = A2 - Y
-    dW2 = np.dot(dZ2, A1.T) / m
-    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
-    dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
-    dW1 = np.dot(dZ1, X.T) / m
-    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
-'''
+def reference_body(function: str) -> str:
+    """The reference solution's lines of `function` (between nbgrader's solution markers), read
+    from the source notebook: the one place they are written. A change that swaps the whole body
+    (e.g. for a loop over the examples) replaces exactly this."""
+    source = notebooks.solution_cells(notebooks.read(paths.source_notebook()))[function].source
+    begin, end = source.index(SOLUTION_BEGIN) + len(SOLUTION_BEGIN), source.index(SOLUTION_END)
+    return source[begin:source.rindex("\n", 0, end) + 1]
+
+
+REFERENCE_FORWARD = reference_body("forward_propagation")
+REFERENCE_COST = reference_body("compute_cost")
+REFERENCE_BACKWARD = reference_body("backward_propagation")
 
 MISTAKES: tuple[Sample, ...] = (
     # A. Logistic regression, one example
