@@ -71,7 +71,7 @@ class PooledExecute(RecoveringExecute):
         outcome["seconds_waiting"] = time.perf_counter() - started
         converter.outcomes[student] = outcome
         if outcome["notebook_json"] is None:
-            raise NbGraderException(f"{resources['nbgrader']['student']}: could not be executed: {outcome['message']}")
+            raise NbGraderException(f"{student}: could not be executed: {outcome['message']}")
         return nbformat.reads(outcome["notebook_json"], as_version=4), resources
 
 

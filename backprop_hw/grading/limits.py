@@ -11,7 +11,7 @@ from traitlets import Bool, Float, Integer
 from traitlets.config import Configurable
 
 CELL_TIMEOUT = 30  # seconds one cell may run: nbgrader's Execute.timeout, as the course's config sets it
-WALL_TIME = 300.0  # seconds one submission may run in all: 10x the reference's time on a busy machine
+WALL_TIME = 300.0  # seconds one submission may run in all cells together (the reference needs a few)
 MEMORY_LIMIT_MB = 2048  # address space of one kernel: the reference needs about 300
 OUTPUT_LIMIT_KB = 1024  # output kept per cell while it runs
 JOBS = 2  # parallel workers: the cores of the machine this course was built on

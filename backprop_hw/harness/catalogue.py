@@ -84,16 +84,14 @@ LOOPED_BACKWARD = '''
     db1 = np.sum(dZ1, axis=1, keepdims=True) / m
 '''
 
-SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
-
 
 def reference_body(function: str) -> str:
     """The reference solution's lines of `function` (between nbgrader's solution markers), read
     from the source notebook: the one place they are written. A change that swaps the whole body
     (e.g. for a loop over the examples) replaces exactly this."""
-    source = notebooks.solution_cells(notebooks.read(paths.source_notebook()))[function].source
-    begin, end = source.index(SOLUTION_BEGIN) + len(SOLUTION_BEGIN), source.index(SOLUTION_END)
-    return source[begin:source.rindex("\n", 0, end) + 1]
+    lines = notebooks.solution_cells(notebooks.read(paths.source_notebook()))[function].source.split("\n")
+    begin, end = (i for i, line in enumerate(lines) if notebooks.SOLUTION_MARKER.match(line))
+    return "\n" + "\n".join(lines[begin + 1:end]) + "\n"
 
 
 REFERENCE_FORWARD = reference_body("forward_propagation")
