@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from backprop_hw import notebooks, paths
-from backprop_hw.checks import answer_key, hidden_tests
+from backprop_hw import checks
+from backprop_hw.checks import answer_key
 from backprop_hw.checks.numerical import numerical_gradient, relative_difference
 from backprop_hw.checks.calling import HiddenTestFailure, stand_ins
 from backprop_hw.checks.line_count import count_lines
@@ -17,7 +18,7 @@ from backprop_hw.checks.tolerances import GRADIENT_RTOL, NUMERICAL_STEP
 from backprop_hw.harness import catalogue
 
 CHECKS = {
-    name.removeprefix("check_"): getattr(hidden_tests, name) for name in dir(hidden_tests) if name.startswith("check_")
+    name.removeprefix("check_"): getattr(checks, name) for name in dir(checks) if name.startswith("check_")
 }
 
 
@@ -120,9 +121,9 @@ def backward_propagation(parameters, cache, X, Y):
 def test_a_loop_over_examples_costs_the_vectorized_cell_only():
     namespace = {"np": np, "backward_propagation_one_example": answer_key.backward_propagation_one_example}
     exec(compile(LOOPED_BACKWARD, "student-loop", "exec"), namespace)
-    hidden_tests.check_backward_propagation(namespace["backward_propagation"])  # right values: full marks here
+    checks.check_backward_propagation(namespace["backward_propagation"])  # right values: full marks here
     with pytest.raises(HiddenTestFailure, match="loop over the examples"):
-        hidden_tests.check_backward_propagation_vectorized(namespace["backward_propagation"])
+        checks.check_backward_propagation_vectorized(namespace["backward_propagation"])
 
 
 def test_stand_ins_replace_other_graded_functions_and_restore_them():
@@ -141,7 +142,7 @@ def test_a_harmless_warning_does_not_fail_a_check():
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        hidden_tests.check_sigmoid(noisy_sigmoid)
+        checks.check_sigmoid(noisy_sigmoid)
     assert not caught, f"a warning escaped the check: {caught[0].message}"
 
 
@@ -149,7 +150,7 @@ def test_failure_messages_name_the_equation_and_not_the_answer(reference, answer
     student = _variant(reference, answer_sources["backward_propagation"], "dW1 = np.dot(dZ1, X.T) / m", "dW1 = np.dot(dZ1, X.T)",
                        "backward_propagation")
     with pytest.raises(HiddenTestFailure) as failure:
-        hidden_tests.check_backward_propagation(student)
+        checks.check_backward_propagation(student)
     message = str(failure.value)
     assert "dW1 = (1/m)·dZ1·Xᵀ" in message
     assert "[" not in message, "the message must not print arrays"
@@ -164,9 +165,9 @@ def test_value_tolerance_separates_float32_from_a_real_mistake():
     def one_percent_off(z):
         return 1 / (1 + np.exp(-1.01 * np.asarray(z)))
 
-    hidden_tests.check_sigmoid(in_float32)
+    checks.check_sigmoid(in_float32)
     with pytest.raises(HiddenTestFailure):
-        hidden_tests.check_sigmoid(one_percent_off)
+        checks.check_sigmoid(one_percent_off)
 
 
 def _loop_unseen(A2, Y):
@@ -186,7 +187,7 @@ def test_a_loop_hidden_from_the_line_counter_fails_the_vectorization_test():
     import sys
 
     with pytest.raises(HiddenTestFailure, match="sys.settrace"):
-        hidden_tests.check_compute_cost(_loop_unseen)
+        checks.check_compute_cost(_loop_unseen)
     assert type(sys.settrace).__name__ == "builtin_function_or_method"  # put back after the test
     assert type(sys.setprofile).__name__ == "builtin_function_or_method"
     assert count_lines(lambda: sum(range(3))) == 1  # and counting works as before
@@ -218,9 +219,9 @@ def test_the_template_assert_keeps_the_lecture_cell_and_says_why_it_fails_the_ge
     the function, the input in words, the exception, the student's line and where the notebook asks for
     two outputs. Fails if call() lets the student's exception through (a bare AssertionError)."""
     forward = _defined_in_a_file(TEMPLATE_FORWARD, "forward_propagation", tmp_path)
-    hidden_tests.check_forward_propagation(forward)
+    checks.check_forward_propagation(forward)
     with pytest.raises(HiddenTestFailure) as failure:
-        hidden_tests.check_forward_propagation_general(forward)
+        checks.check_forward_propagation_general(forward)
     message = str(failure.value)
     assert message.startswith("forward_propagation(X of shape (")
     assert "n_y=2) raised AssertionError at `assert(A2.shape == (1, X.shape[1]))` (line 7 of your cell)." in message
@@ -231,7 +232,7 @@ def test_a_raising_function_is_named_with_its_input_in_ukrainian(tmp_path, monke
     monkeypatch.setenv("BACKPROP_HW_LANGUAGE", "uk")
     forward = _defined_in_a_file(TEMPLATE_FORWARD.replace("+ parameters[\"b1\"]", "+ b1"), "forward_propagation", tmp_path)
     with pytest.raises(HiddenTestFailure) as failure:
-        hidden_tests.check_forward_propagation(forward)
+        checks.check_forward_propagation(forward)
     message = str(failure.value)
     assert message.startswith("forward_propagation(X розміру (")
     assert "завершилася винятком NameError: name 'b1' is not defined у `Z1 = np.dot(" in message
@@ -254,5 +255,24 @@ def test_every_failure_names_the_call_that_showed_it(reference, answer_sources):
     """Wrong values, not an exception: the message still starts with the call and its input in words."""
     student = _variant(reference, answer_sources["predict"], "(A2 > 0.5)", "(A2 > 0)", "predict")
     with pytest.raises(HiddenTestFailure) as failure:
-        hidden_tests.check_predict(student)
+        checks.check_predict(student)
     assert str(failure.value).startswith("predict(parameters with n_x=2, n_h=5, n_y=1, X of shape (2, 30)): ")
+
+
+def test_every_graded_function_has_its_checks_probes_and_mistakes_in_one_part():
+    """Each graded function of the answer key belongs to exactly one part, which holds its check_*,
+    its probes and at least one mistake; no message key is both the harness's and a part's."""
+    from backprop_hw.checks import parts
+    from backprop_hw.checks.messages import MESSAGES
+
+    owner = {}
+    for part in parts.PARTS:
+        for function in part.PROBES:
+            assert function not in owner, f"{function} is in {owner.get(function)} and {part.__name__}"
+            owner[function] = part
+    assert set(owner) == set(answer_key.GRADED_FUNCTIONS)
+    for function, part in owner.items():
+        assert f"check_{function}" in part.__all__, f"{part.__name__} has no check_{function}"
+        assert any(m.function == function for m in part.MISTAKES), f"no mistake of {function} in {part.__name__}"
+        assert all(m.function in part.PROBES for m in part.MISTAKES), f"{part.__name__} lists another part's mistake"
+    assert not set(MESSAGES) & set(parts.MESSAGES)

@@ -32,6 +32,11 @@ def numerical_gradient(
     return gradient
 
 
+def elementwise_derivative(g: Callable, z: np.ndarray, epsilon: float) -> np.ndarray:
+    """Two-sided differences (g(z + ε) − g(z − ε)) / 2ε of an elementwise function."""
+    return (g(z + epsilon) - g(z - epsilon)) / (2 * epsilon)
+
+
 def relative_difference(a, b) -> float:
     """‖a − b‖₂ / (‖a‖₂ + ‖b‖₂): 0 when equal, 1 when opposite, scale-free.
 

@@ -62,6 +62,30 @@ def random_problem(seed: int, m: int | None = None, n_x: int | None = None, n_h:
     return Problem(parameters, X, Y, cache)
 
 
+# (args, kwargs, global seed or None): one call that compares a mutant with the reference
+Probe = tuple[tuple, dict, int | None]
+
+
+@dataclass
+class ProbePool:
+    """Inputs the parts' PROBES share (harness/mutation.py calls every mutant on them)."""
+
+    rng: np.random.Generator  # drawn from after the pool, by a part that needs more
+    problems: list[Problem]
+    arrays: list[np.ndarray]
+    probabilities: list[tuple[np.ndarray, np.ndarray]]  # (A2, Y)
+
+
+def probe_pool() -> ProbePool:
+    """The same pool on every call: one generator, drawn in one fixed order."""
+    rng = np.random.default_rng(7)
+    problems = [random_problem(s, n_y=n_y) for s, n_y in [(1, 1), (2, 1), (3, 2)]] + [random_problem(4, m=1)]
+    arrays = [rng.uniform(-4, 4, (3, 5)), np.array([[-1.0, 0.0, 0.0, 2.0]]), np.array(0.7)]
+    probabilities = [(rng.uniform(0.05, 0.95, (1, 6)), rng.integers(0, 2, (1, 6)).astype(float)),
+                     (np.array([[0.3, 0.8]]), np.array([[1.0, 0.0]]))]
+    return ProbePool(rng, problems, arrays, probabilities)
+
+
 def rings(seed: int = 2024, examples: int = 300) -> tuple[np.ndarray, np.ndarray]:
     """Two noisy concentric rings, inner class 1: the hidden convergence set."""
     rng = np.random.default_rng(seed)

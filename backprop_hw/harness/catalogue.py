@@ -2,6 +2,7 @@
 
 MISTAKES: the reference with one mistake students really make; each must fail
 (at least) the cells named and lose points in its own function's cells only.
+Each part of the checks lists its own (checks/parts/); here they become submissions.
 CRASHES: functions that kill their kernel; each must cost its own cells only.
 VARIANTS: other correct ways to write the same functions; each must earn 100.
 All are graded by the real `nbgrader autograde` in the harness (harness/run.py),
@@ -11,6 +12,8 @@ and judged in tests/test_harness.py.
 from __future__ import annotations
 
 from backprop_hw import notebooks, paths
+from backprop_hw.checks import parts
+from backprop_hw.checks.mistakes import WHOLE_BODY, Mistake, mistake
 from backprop_hw.samples import LATE, REFERENCE, UNTOUCHED, Sample
 
 
@@ -25,64 +28,27 @@ GENERAL_TWIN = {
 }
 
 
-def mistake(student_id: str, function: str, description: str, *changes: tuple[str, str],
-            must_fail: tuple[str, ...] = (), slow: bool = False, beyond_lecture: bool = False) -> Sample:
-    """A reference copy with `changes` (old, new) in `function`'s answer cell.
+def as_sample(entry: Mistake) -> Sample:
+    """A reference copy with the entry's changes (old, new) in its function's answer cell.
 
     It must fail `must_fail` (by default the function's test cell) and their general twins; with
     `beyond_lecture`, it must fail the twins only and pass the cells of the lecture's network."""
-    cells = must_fail or (f"test_{function}",)
+    cells = entry.must_fail or (f"test_{entry.function}",)
     twins = tuple(GENERAL_TWIN[cell] for cell in cells if cell in GENERAL_TWIN)
-    if beyond_lecture:
-        assert twins, f"{student_id}: beyond_lecture needs a cell with a general twin"
+    if entry.beyond_lecture:
+        assert twins, f"{entry.student_id}: beyond_lecture needs a cell with a general twin"
         fails, keeps = twins, tuple(cell for cell in cells if cell in GENERAL_TWIN)
     else:
         fails, keeps = cells + twins, ()
-    return Sample(student_id, f"{function}: {description}", tuple((function, old, new) for old, new in changes),
-                  kind="mistake", function=function, slow=slow, fails=frozenset(fails), keeps=frozenset(keeps))
+    changes = tuple((entry.function, reference_body(entry.function) if old is WHOLE_BODY else old, new)
+                    for old, new in entry.changes)
+    return Sample(entry.student_id, f"{entry.function}: {entry.description}", changes, kind="mistake",
+                  function=entry.function, slow=entry.slow, fails=frozenset(fails), keeps=frozenset(keeps))
 
 
 def variant(student_id: str, description: str, *changes: tuple[str, str, str]) -> Sample:
     """A correct submission: the reference with `changes` (function, old, new)."""
     return Sample(student_id, description, tuple(changes), kind="variant")
-
-
-BACKWARD_CELLS = ("test_backward_propagation", "test_backward_propagation_vectorized")
-
-LOOPED_FORWARD = '''
-    W1, b1 = parameters["W1"], parameters["b1"]
-    W2, b2 = parameters["W2"], parameters["b2"]
-    columns = {"Z1": [], "A1": [], "Z2": [], "A2": []}
-    for i in range(X.shape[1]):
-        z1 = np.dot(W1, X[:, [i]]) + b1
-        a1 = np.tanh(z1)
-        z2 = np.dot(W2, a1) + b2
-        for name, value in zip(["Z1", "A1", "Z2", "A2"], [z1, a1, z2, sigmoid(z2)]):
-            columns[name].append(value)
-    cache = {name: np.hstack(values) for name, values in columns.items()}
-    A2 = cache["A2"]
-'''
-
-LOOPED_COST = '''
-    m = Y.shape[1]
-    cost = 0.0
-    for i in range(m):
-        cost += -(Y[0, i] * np.log(A2[0, i]) + (1 - Y[0, i]) * np.log(1 - A2[0, i])) / m
-'''
-
-LOOPED_BACKWARD = '''
-    m = X.shape[1]
-    W2 = parameters["W2"]
-    A1, A2 = cache["A1"], cache["A2"]
-    dZ2 = A2 - Y
-    dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
-    dW2, dW1 = np.zeros_like(W2), np.zeros_like(parameters["W1"])
-    for i in range(m):
-        dW2 += np.dot(dZ2[:, [i]], A1[:, [i]].T) / m
-        dW1 += np.dot(dZ1[:, [i]], X[:, [i]].T) / m
-    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
-    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
-'''
 
 
 def reference_body(function: str) -> str:
@@ -94,154 +60,15 @@ def reference_body(function: str) -> str:
     return "\n" + "\n".join(lines[begin + 1:end]) + "\n"
 
 
-REFERENCE_FORWARD = reference_body("forward_propagation")
 REFERENCE_COST = reference_body("compute_cost")
 REFERENCE_BACKWARD = reference_body("backward_propagation")
 
-MISTAKES: tuple[Sample, ...] = (
-    # A. Logistic regression, one example
-    mistake("sigmoid-sign", "sigmoid", "e^(+z) instead of e^(−z)", ("np.exp(-z)", "np.exp(z)")),
-    mistake("sigmoid-precedence", "sigmoid", "1 / 1 + e^(−z), a missing parenthesis",
-            ("1 / (1 + np.exp(-z))", "1 / 1 + np.exp(-z)")),
-    mistake("sigmoid-math-exp", "sigmoid", "math.exp, which fails on arrays",
-            ("return 1 / (1 + np.exp(-z))", "import math\n    return 1 / (1 + math.exp(-z))")),
-    mistake("loss-sign", "logistic_loss", "the minus sign forgotten",
-            ("return -y * np.log(a) - (1 - y) * np.log(1 - a)", "return y * np.log(a) + (1 - y) * np.log(1 - a)")),
-    mistake("loss-log-a-twice", "logistic_loss", "log(a) in the y = 0 term",
-            ("(1 - y) * np.log(1 - a)", "(1 - y) * np.log(a)")),
-    mistake("da-subtitle-typo", "logistic_backward", "da with (1−y)(1−a), the subtitles' typo",
-            ("(1 - y) / (1 - a)", "(1 - y) * (1 - a)")),
-    mistake("dw-subtitle-typo", "logistic_backward", "dw = da·x, from the subtitles' 'dw = dw·x'",
-            ("dw = x * dz", "dw = x * da")),
-    mistake("dz-sign", "logistic_backward", "dz = y − a", ("dz = a - y", "dz = y - a")),
-    mistake("dw-row", "logistic_backward", "dw as a row, xᵀ·dz", ("dw = x * dz", "dw = x.T * dz")),
-    # B. Activation derivatives
-    mistake("sigmoid-derivative-of-z", "sigmoid_derivative", "s·(1 − z) instead of s·(1 − s)",
-            ("return s * (1 - s)", "return s * (1 - z)")),
-    mistake("tanh-derivative-no-square", "tanh_derivative", "1 − tanh(z), the square forgotten",
-            ("1 - np.tanh(z) ** 2", "1 - np.tanh(z)")),
-    mistake("tanh-derivative-of-z", "tanh_derivative", "1 − z², as if z were a = tanh(z)",
-            ("1 - np.tanh(z) ** 2", "1 - z ** 2")),
-    mistake("relu-derivative-at-zero", "relu_derivative", "relu′(0) = 1", ("(z > 0)", "(z >= 0)")),
-    mistake("relu-derivative-is-relu", "relu_derivative", "relu itself instead of its derivative",
-            ("return (z > 0).astype(float)", "return np.maximum(0, z)")),
-    # C. Dimensions
-    mistake("layer-sizes-m", "layer_sizes", "n_x read from the number of columns", ("n_x = X.shape[0]", "n_x = X.shape[1]")),
-    mistake("layer-sizes-hard-coded", "layer_sizes", "the visible test's answer hard-coded",
-            ("n_x = X.shape[0]", "n_x = 2"), ("n_y = Y.shape[0]", "n_y = 1")),
-    mistake("shapes-W1-transposed", "backprop_shapes", "W1 as n_x × n_h", ('"W1": (n_h, n_x)', '"W1": (n_x, n_h)')),
-    mistake("shapes-b1-per-example", "backprop_shapes", "b1 as n_h × m", ('"b1": (n_h, 1)', '"b1": (n_h, m)')),
-    mistake("shapes-no-twins", "backprop_shapes", "the d-twins left out",
-            ('    for name in list(shapes):\n        shapes["d" + name] = shapes[name]\n', "")),
-    # D. One example
-    mistake("forward-sigmoid-hidden", "forward_propagation", "sigmoid in the hidden layer", ("A1 = np.tanh(Z1)", "A1 = sigmoid(Z1)")),
-    mistake("forward-tanh-output", "forward_propagation", "tanh at the output", ("A2 = sigmoid(Z2)", "A2 = np.tanh(Z2)")),
-    mistake("forward-X-W1", "forward_propagation", "Xᵀ·W1ᵀ instead of W1·X", ("np.dot(W1, X)", "np.dot(X.T, W1.T)")),
-    mistake("forward-no-bias", "forward_propagation", "b1 left out", ("Z1 = np.dot(W1, X) + b1", "Z1 = np.dot(W1, X)")),
-    mistake("forward-cache-incomplete", "forward_propagation", "Z1 missing from the cache",
-            ('cache = {"Z1": Z1, "A1": A1', 'cache = {"A1": A1')),
-    mistake("forward-template-assert", "forward_propagation", "the original template's assert that A2 is (1, m)",
-            ("    cache = {", "    assert(A2.shape == (1, X.shape[1]))\n    cache = {"), beyond_lecture=True),
-    mistake("forward-loop", "forward_propagation", "a Python loop over the examples (right values)",
-            (REFERENCE_FORWARD, LOOPED_FORWARD), slow=True),
-    mistake("one-example-sigmoid-for-tanh", "backward_propagation_one_example", "σ′ where tanh′ belongs in dz1",
-            ("(1 - np.power(a1, 2))", 'sigmoid_derivative(cache["Z1"])')),
-    mistake("one-example-dW2-transposed", "backward_propagation_one_example", "dW2 = a1·dz2ᵀ",
-            ("dW2 = np.dot(dz2, a1.T)", "dW2 = np.dot(a1, dz2.T)")),
-    mistake("one-example-dW1-with-a1", "backward_propagation_one_example", "dW1 with a1 instead of x",
-            ("dW1 = np.dot(dz1, x.T)", "dW1 = np.dot(dz1, a1.T)")),
-    mistake("one-example-dz2-sign", "backward_propagation_one_example", "dz2 = y − a2", ("dz2 = a2 - y", "dz2 = y - a2")),
-    mistake("one-example-elementwise-for-dot", "backward_propagation_one_example", "W2ᵀ * dz2, elementwise instead of a product",
-            ("np.dot(W2.T, dz2) * (1 - np.power(a1, 2))", "W2.T * dz2 * (1 - np.power(a1, 2))"),
-            beyond_lecture=True),  # with one output W2ᵀ * dz2 equals W2ᵀ·dz2
-    mistake("one-example-dot-for-elementwise", "backward_propagation_one_example", "np.dot where the elementwise * belongs",
-            ("np.dot(W2.T, dz2) * (1 - np.power(a1, 2))", "np.dot(np.dot(W2.T, dz2).T, 1 - np.power(a1, 2)) * np.ones_like(a1)")),
-    # E. Vectorized
-    mistake("cost-no-1-over-m", "compute_cost", "the 1/m forgotten", ("cost = -np.sum(logprobs) / m", "cost = -np.sum(logprobs)")),
-    mistake("cost-log-A2-twice", "compute_cost", "log(A2) in the y = 0 term", ("(1 - Y) * np.log(1 - A2)", "(1 - Y) * np.log(A2)")),
-    mistake("cost-array", "compute_cost", "a (1, 1) array returned instead of a float",
-            ("cost = -np.sum(logprobs) / m", "cost = -np.sum(logprobs, axis=1, keepdims=True) / m\n    return cost")),
-    mistake("cost-loop", "compute_cost", "a Python loop over the examples (right value)", (REFERENCE_COST, LOOPED_COST)),
-    mistake("cost-undefined-global", "compute_cost", "m read from a global the notebook never defines (NameError)",
-            ("m = Y.shape[1]", "m = num_examples")),
-    mistake("cost-hard-coded", "compute_cost", "the visible test's answer hard-coded",
-            ("cost = -np.sum(logprobs) / m", "cost = 0.6485870841048391")),
-    mistake("backward-dW1-no-1-over-m", "backward_propagation", "dW1 without the 1/m",
-            ("dW1 = np.dot(dZ1, X.T) / m", "dW1 = np.dot(dZ1, X.T)"), must_fail=BACKWARD_CELLS),
-    mistake("backward-db2-no-1-over-m", "backward_propagation", "db2 without the 1/m",
-            ("db2 = np.sum(dZ2, axis=1, keepdims=True) / m", "db2 = np.sum(dZ2, axis=1, keepdims=True)"), must_fail=BACKWARD_CELLS),
-    mistake("backward-no-keepdims", "backward_propagation", "keepdims lost in db1",
-            ("db1 = np.sum(dZ1, axis=1, keepdims=True) / m", "db1 = np.sum(dZ1, axis=1) / m"), must_fail=BACKWARD_CELLS),
-    mistake("backward-axis-0", "backward_propagation", "db1 summed over axis 0",
-            ("db1 = np.sum(dZ1, axis=1, keepdims=True) / m", "db1 = np.sum(dZ1, axis=0, keepdims=True) / m"), must_fail=BACKWARD_CELLS),
-    mistake("backward-missing-transpose", "backward_propagation", "A1 not transposed in dW2",
-            ("dW2 = np.dot(dZ2, A1.T) / m", "dW2 = np.dot(dZ2, A1) / m"), must_fail=BACKWARD_CELLS),
-    mistake("backward-extra-transpose", "backward_propagation", "dW1 = (1/m)·Xᵀ·dZ1ᵀ, transposed",
-            ("dW1 = np.dot(dZ1, X.T) / m", "dW1 = np.dot(X, dZ1.T) / m"), must_fail=BACKWARD_CELLS),
-    mistake("backward-sign", "backward_propagation", "dZ2 = Y − A2", ("dZ2 = A2 - Y", "dZ2 = Y - A2"), must_fail=BACKWARD_CELLS),
-    mistake("backward-sigmoid-for-tanh", "backward_propagation", "σ′(Z1) where tanh′ belongs",
-            ("(1 - np.power(A1, 2))", 'sigmoid_derivative(cache["Z1"])'), must_fail=BACKWARD_CELLS),
-    mistake("backward-tanh-derivative-of-Z1", "backward_propagation", "1 − Z1² instead of 1 − A1²",
-            ("(1 - np.power(A1, 2))", '(1 - np.power(cache["Z1"], 2))'), must_fail=BACKWARD_CELLS),
-    mistake("backward-dW1-with-A1", "backward_propagation", "dW1 with A1 instead of X",
-            ("dW1 = np.dot(dZ1, X.T) / m", "dW1 = np.dot(dZ1, A1.T) / m"), must_fail=BACKWARD_CELLS),
-    mistake("backward-elementwise-for-dot", "backward_propagation", "W2ᵀ * dZ2, elementwise instead of a product",
-            ("np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))", "W2.T * dZ2 * (1 - np.power(A1, 2))"),
-            beyond_lecture=True),  # with one output W2ᵀ * dZ2 equals W2ᵀ·dZ2
-    mistake("backward-one-output-reshape", "backward_propagation", "dZ2 reshaped to one row, as if n_y were always 1",
-            ("dZ2 = A2 - Y", "dZ2 = (A2 - Y).reshape(1, m)"), beyond_lecture=True),
-    mistake("backward-dot-for-elementwise", "backward_propagation", "np.dot where the elementwise * belongs",
-            ("np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))", "np.dot(np.dot(W2.T, dZ2), (1 - np.power(A1, 2)).T)"), must_fail=BACKWARD_CELLS),
-    mistake("backward-loop", "backward_propagation", "a Python loop over the examples (right values)",
-            (REFERENCE_BACKWARD, LOOPED_BACKWARD), must_fail=("test_backward_propagation_vectorized",), slow=True),
-    mistake("backward-mean-dZ-in-db", "backward_propagation", "db2 = np.mean(dZ2), a number",
-            ("db2 = np.sum(dZ2, axis=1, keepdims=True) / m", "db2 = np.mean(dZ2)"), must_fail=BACKWARD_CELLS),
-    # F. Gradient checking
-    mistake("gradcheck-no-restore", "gradient_check", "the moved parameter never put back",
-            ("            theta[name][index] = original\n", "")),
-    mistake("gradcheck-epsilon", "gradient_check", "divided by ε instead of 2ε", ("/ (2 * epsilon)", "/ epsilon")),
-    mistake("gradcheck-sum-not-norm", "gradient_check", "sums of absolute values instead of L2 norms",
-            ("np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))",
-             "np.sum(np.abs(grad - gradapprox)) / (np.sum(np.abs(grad)) + np.sum(np.abs(gradapprox)))")),
-    mistake("gradcheck-one-sided", "gradient_check", "one-sided differences (J(θ+ε) − J(θ))/ε",
-            ("theta[name][index] = original - epsilon\n", "theta[name][index] = original\n"),
-            ("/ (2 * epsilon)", "/ epsilon")),
-    mistake("gradcheck-norm-of-sum", "gradient_check", "‖grad + gradapprox‖ in the denominator",
-            ("(np.linalg.norm(grad) + np.linalg.norm(gradapprox))", "np.linalg.norm(grad + gradapprox)")),
-    mistake("gradcheck-fixed-epsilon", "gradient_check", "ε hard-coded to 1e-7",
-            ("theta = {name:", "epsilon = 1e-7\n    theta = {name:")),
-    # G. Training
-    mistake("init-zeros", "initialize_parameters", "weights initialised to zero",
-            ("W1 = np.random.randn(n_h, n_x) * 0.01", "W1 = np.zeros((n_h, n_x))"),
-            ("W2 = np.random.randn(n_y, n_h) * 0.01", "W2 = np.zeros((n_y, n_h))")),
-    mistake("init-reseeds", "initialize_parameters", "np.random.seed(2) inside",
-            ("W1 = np.random.randn", "np.random.seed(2)\n    W1 = np.random.randn")),
-    mistake("init-W2-first", "initialize_parameters", "W2 drawn before W1",
-            ("W1 = np.random.randn(n_h, n_x) * 0.01\n    b1 = np.zeros((n_h, 1))\n    W2 = np.random.randn(n_y, n_h) * 0.01",
-             "W2 = np.random.randn(n_y, n_h) * 0.01\n    W1 = np.random.randn(n_h, n_x) * 0.01\n    b1 = np.zeros((n_h, 1))")),
-    mistake("init-scale", "initialize_parameters", "scale 0.1 instead of 0.01",
-            ("randn(n_h, n_x) * 0.01", "randn(n_h, n_x) * 0.1"), ("randn(n_y, n_h) * 0.01", "randn(n_y, n_h) * 0.1")),
-    mistake("update-plus", "update_parameters", "θ + α·dθ, climbing the cost", ("parameters[name] - learning_rate", "parameters[name] + learning_rate")),
-    mistake("update-fixed-rate", "update_parameters", "the learning rate argument ignored",
-            ("parameters[name] - learning_rate *", "parameters[name] - 1.2 *")),
-    mistake("nn-model-reseeds", "nn_model", "np.random.seed(3) inside",
-            ("    parameters = initialize_parameters", "    np.random.seed(3)\n    parameters = initialize_parameters")),
-    mistake("nn-model-no-update", "nn_model", "the updated parameters thrown away",
-            ("        parameters = update_parameters(parameters, grads)", "        update_parameters(parameters, grads)")),
-    mistake("nn-model-ignores-n-h", "nn_model", "n_h taken from layer_sizes (always 4)",
-            ("n_x, _, n_y = layer_sizes(X, Y)", "n_x, n_h, n_y = layer_sizes(X, Y)")),
-    mistake("nn-model-one-step-short", "nn_model", "num_iterations − 1 steps",
-            ("range(num_iterations)", "range(num_iterations - 1)")),
-    mistake("predict-threshold-zero", "predict", "A2 > 0, always true", ("(A2 > 0.5)", "(A2 > 0)")),
-    mistake("predict-inverted", "predict", "1 where A2 < 0.5", ("(A2 > 0.5)", "(A2 < 0.5)")),
-    mistake("predict-probabilities", "predict", "A2 itself instead of 0/1", ("return (A2 > 0.5).astype(int)", "return A2")),
-    mistake("predict-hard-coded", "predict", "the visible test's answer hard-coded",
-            ("return (A2 > 0.5).astype(int)", "return np.array([[0, 0, 1]])")),
-)
+# Every part's own (checks/parts/), in the notebook's order.
+MISTAKES: tuple[Sample, ...] = tuple(as_sample(entry) for entry in parts.MISTAKES)
 
 # Functions that kill their kernel (not what students write, but what a grade must survive): each
 # costs its own cell, the kernel is started again for the rest. The scan flags every one of them.
-CRASHES: tuple[Sample, ...] = (
+CRASHES: tuple[Sample, ...] = tuple(as_sample(entry) for entry in (
     mistake("nn-model-exits", "nn_model", "os._exit inside, which ends the kernel",
             ("    for i in range(num_iterations):", "    import os\n    os._exit(1)\n    for i in range(num_iterations):")),
     mistake("predict-segfault", "predict", "a segmentation fault in compiled code (ctypes reads address 0)",
@@ -249,7 +76,7 @@ CRASHES: tuple[Sample, ...] = (
              "    A2, _ = forward_propagation(X, parameters)")),
     mistake("cost-killed-for-memory", "compute_cost", "the kernel killed as the out-of-memory killer does (SIGKILL)",
             ("    m = Y.shape[1]", "    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n    m = Y.shape[1]")),
-)
+))
 
 VARIANTS: tuple[Sample, ...] = (
     variant("matmul-operator", "@ instead of np.dot",

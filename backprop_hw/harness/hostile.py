@@ -142,7 +142,8 @@ def _keeps_a_stand_in(reference: NotebookNode) -> NotebookNode:
 def _hides_its_loop(reference: NotebookNode) -> NotebookNode:
     """compute_cost loops over the examples (right value) with the line counter switched off, and back
     on before it returns, so that the loop-over-examples test would count no loop."""
-    from backprop_hw.harness.catalogue import LOOPED_COST, REFERENCE_COST
+    from backprop_hw.checks.parts.vectorized import LOOPED_COST
+    from backprop_hw.harness.catalogue import REFERENCE_COST
 
     nb = notebooks.with_change(reference, "compute_cost", REFERENCE_COST, LOOPED_COST)
     nb = notebooks.with_change(nb, "compute_cost", "    cost = 0.0\n",
@@ -235,7 +236,7 @@ class Attack:
 ATTACKS: list[Attack] = [
     Attack("rewrites-the-grader", "appends a no-op for every check_* to the grader's checks module", '''
 import os, backprop_hw.checks as checks
-for module in ("hidden_tests.py", "__init__.py"):
+for module in ("__init__.py", "answer_key.py"):
     try:
         with open(os.path.join(os.path.dirname(checks.__file__), module), "a") as file:
             file.write("\\n" + "".join(f"{{name}} = lambda *a, **k: None\\n" for name in dir(checks) if name.startswith("check_")))

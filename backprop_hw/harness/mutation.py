@@ -22,8 +22,7 @@ import numpy as np
 from nbformat import NotebookNode
 
 from backprop_hw import notebooks
-from backprop_hw.checks import answer_key as key
-from backprop_hw.checks.problems import random_problem
+from backprop_hw.checks.parts import PROBES
 
 SWAPPED_OPERATORS = {
     ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
@@ -156,54 +155,7 @@ def all_mutants(source: NotebookNode) -> list[Mutant]:
     return [m for function, cell in notebooks.solution_cells(source).items() for m in mutants_of(function, cell.source)]
 
 
-# --- equivalence: the same outputs as the reference on random inputs ---------------------------------
-
-
-def _probe_inputs(function: str) -> list[tuple[tuple, dict, int | None]]:
-    """(args, kwargs, global seed or None) to call `function` with when comparing mutants."""
-    rng = np.random.default_rng(7)
-    problems = [random_problem(s, n_y=n_y) for s, n_y in [(1, 1), (2, 1), (3, 2)]] + [random_problem(4, m=1)]
-    arrays = [rng.uniform(-4, 4, (3, 5)), np.array([[-1.0, 0.0, 0.0, 2.0]]), np.array(0.7)]
-    probabilities = [(rng.uniform(0.05, 0.95, (1, 6)), rng.integers(0, 2, (1, 6)).astype(float)),
-                     (np.array([[0.3, 0.8]]), np.array([[1.0, 0.0]]))]
-    if function in ("sigmoid", "sigmoid_derivative", "tanh_derivative", "relu_derivative"):
-        return [((z,), {}, None) for z in arrays]
-    if function == "logistic_loss":
-        return [((a, y), {}, None) for a, y in probabilities] + [((0.8, 1), {}, None), ((0.3, 0), {}, None)]
-    if function == "logistic_backward":
-        x = rng.normal(size=(3, 1))
-        return [((x, y, a), {}, None) for y, a in [(1, 0.8), (0, 0.35), (1.0, 0.1)]]
-    if function == "layer_sizes":
-        return [((rng.normal(size=(n_x, m)), rng.normal(size=(n_y, m))), {}, None) for n_x, n_y, m in [(5, 2, 3), (2, 1, 7)]]
-    if function == "backprop_shapes":
-        return [((3, 5, 2, 7), {}, None), ((6, 2, 1, 4), {}, None)]
-    if function == "forward_propagation":
-        return [((p.X, p.parameters), {}, None) for p in problems]
-    if function == "backward_propagation_one_example":
-        singles = [random_problem(s, m=1, n_y=n_y) for s, n_y in [(5, 1), (6, 2)]]
-        return [((p.parameters, p.cache, p.X, p.Y), {}, None) for p in singles]
-    if function == "compute_cost":
-        return [((a, y), {}, None) for a, y in probabilities]
-    if function == "backward_propagation":
-        return [((p.parameters, p.cache, p.X, p.Y), {}, None) for p in problems]
-    if function == "gradient_check":
-        p = problems[0]
-        broken = lambda *args: dict(key.backward_propagation(*args), dW1=0 * p.parameters["W1"])  # noqa: E731
-        return [((p.parameters, p.X, p.Y, key.backward_propagation), {}, None),
-                ((p.parameters, p.X, p.Y, broken), {}, None),
-                ((p.parameters, p.X, p.Y, key.backward_propagation), {"epsilon": 1e-2}, None)]
-    if function == "initialize_parameters":
-        return [((3, 5, 2), {}, 1), ((2, 4, 1), {}, 2)]
-    if function == "update_parameters":
-        p = problems[0]
-        grads = key.backward_propagation(p.parameters, p.cache, p.X, p.Y)
-        return [((p.parameters, grads), {}, None), ((p.parameters, grads), {"learning_rate": 0.3}, None)]
-    if function == "nn_model":
-        p = problems[2]
-        return [((p.X, p.Y[:1], 3), {"num_iterations": 30}, 3), ((p.X, p.Y[:1], 2), {"num_iterations": 7}, 4)]
-    if function == "predict":
-        return [((p.parameters, p.X), {}, None) for p in problems]
-    raise KeyError(function)
+# --- equivalence: the same outputs as the reference on each part's PROBES ---------------------------
 
 
 def _outcome(function: Callable, args: tuple, kwargs: dict, seed: int | None) -> Any:
@@ -244,7 +196,7 @@ def is_equivalent(mutant: Mutant, reference: dict) -> bool:
         exec(compile(mutant.source, f"mutant {mutant.name}", "exec"), namespace)
     except Exception:  # noqa: BLE001
         return False
-    for args, kwargs, seed in _probe_inputs(mutant.function):
+    for args, kwargs, seed in PROBES[mutant.function]():
         if not _same(_outcome(namespace[mutant.function], args, kwargs, seed),
                      _outcome(reference[mutant.function], args, kwargs, seed)):
             return False
