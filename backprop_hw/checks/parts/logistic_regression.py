@@ -1,8 +1,6 @@
 """Part A. Logistic regression on one example: sigmoid, logistic_loss, logistic_backward.
 
-Everything about these graded functions but their answer key (answer_key.py) and their
-cells in the notebook: the hidden tests, what they say in both languages, the inputs
-the mutation analysis compares mutants on, and the mistakes they must catch.
+What each part holds: see checks/parts/__init__.py.
 """
 
 from __future__ import annotations
