@@ -49,16 +49,26 @@ def graded_cells(nb: NotebookNode) -> list[GradedCell]:
 
 
 ISOLATE_CALL = re.compile(r'isolate\("(\w+)"\)')
+HIDDEN_CHECK_CALL = re.compile(r"^\s*(check_\w+)\(\w+\)", flags=re.MULTILINE)
 
 
 def cell_functions(source: NotebookNode) -> dict[str, str]:
     """{test cell grade_id: the graded function it tests}, read off each cell's isolate("...") call."""
-    functions = {}
+    return _read_off_test_cells(source, ISOLATE_CALL)
+
+
+def cell_checks(source: NotebookNode) -> dict[str, str]:
+    """{test cell grade_id: the hidden check it calls (check_...)}, read off the cell's first check call."""
+    return _read_off_test_cells(source, HIDDEN_CHECK_CALL)
+
+
+def _read_off_test_cells(source: NotebookNode, pattern: re.Pattern) -> dict[str, str]:
+    found = {}
     for cell in source.cells:
         meta = nbgrader_meta(cell)
-        if meta.get("grade") and not meta.get("solution") and (call := ISOLATE_CALL.search(cell.source)):
-            functions[meta["grade_id"]] = call.group(1)
-    return functions
+        if meta.get("grade") and not meta.get("solution") and (match := pattern.search(cell.source)):
+            found[meta["grade_id"]] = match.group(1)
+    return found
 
 
 def solution_cells(nb: NotebookNode) -> dict[str, NotebookNode]:

@@ -13,15 +13,16 @@ import numpy as np
 import pytest
 
 from backprop_hw import notebooks, paths
-from backprop_hw.grading import audit, plain_data
+from backprop_hw.grading.clean_room import pool, process, room
+from backprop_hw.grading.clean_room import protocol
 from backprop_hw.harness import catalogue, hostile
 
 
 def round_trip(value):
-    return plain_data.decode(plain_data.loads(plain_data.dumps({"v": plain_data.encode(value)}))["v"])
+    return protocol.decode(protocol.loads(protocol.dumps({"v": protocol.encode(value)}))["v"])
 
 
-def test_plain_data_keeps_numbers_arrays_and_containers():
+def test_protocol_keeps_numbers_arrays_and_containers():
     value = {"W1": np.arange(6.0).reshape(2, 3), "b": np.zeros((2, 1), np.float32), "n": 3, "cost": 0.25,
              "sizes": (2, 4, 1), "flags": [True, None, "x"], "inf": float("inf"), "f64": np.float64(0.5),
              "i64": np.int64(7), 4: np.array([[1, 0]], dtype=bool)}
@@ -34,7 +35,7 @@ def test_plain_data_keeps_numbers_arrays_and_containers():
     assert isinstance(back["f64"], float)  # compute_cost's test accepts a NumPy float as a Python float
 
 
-def test_plain_data_turns_other_objects_into_empty_ones_with_their_type_name():
+def test_protocol_turns_other_objects_into_empty_ones_with_their_type_name():
     class Anything(float):
         def __eq__(self, other):
             return True
@@ -52,7 +53,7 @@ def test_plain_data_turns_other_objects_into_empty_ones_with_their_type_name():
     assert type(round_trip(np.array([object()]))).__name__ == "ndarray"  # object arrays are not data
 
 
-def test_plain_data_sends_subclasses_of_plain_containers_as_plain_ones():
+def test_protocol_sends_subclasses_of_plain_containers_as_plain_ones():
     Sizes = collections.namedtuple("Sizes", "n_x n_h n_y")
     value = {np.str_("W1"): np.ones(2), "sizes": Sizes(2, 4, 1),
              "ordered": collections.OrderedDict(a=1), "default": collections.defaultdict(list, b=[2])}
@@ -70,16 +71,16 @@ def test_plain_data_sends_subclasses_of_plain_containers_as_plain_ones():
     ("MT19937", np.zeros(624, np.uint32), 0, 0),
 ])
 def test_a_random_state_that_numpy_would_trust_blindly_is_refused(state):
-    with pytest.raises(plain_data.DataError):
-        plain_data.random_state(plain_data.encode(state))
+    with pytest.raises(protocol.DataError):
+        protocol.random_state(protocol.encode(state))
 
 
 def test_a_genuine_random_state_crosses_intact():
     np.random.seed(5)
     np.random.randn()  # has_gauss 1
     state = np.random.get_state()
-    np.random.set_state(plain_data.random_state(plain_data.encode(state)))
-    assert plain_data.same_random_state(np.random.get_state(), state)
+    np.random.set_state(protocol.random_state(protocol.encode(state)))
+    assert protocol.same_random_state(np.random.get_state(), state)
 
 
 @pytest.mark.parametrize("message", [
@@ -90,9 +91,9 @@ def test_a_genuine_random_state_crosses_intact():
     {"$": "callback", "id": 0},  # only the checks hand out functions
     ["not", "tagged"],
 ])
-def test_plain_data_refuses_anything_else(message):
-    with pytest.raises((plain_data.DataError, ValueError, TypeError)):
-        plain_data.decode(message)
+def test_protocol_refuses_anything_else(message):
+    with pytest.raises((protocol.DataError, ValueError, TypeError)):
+        protocol.decode(message)
 
 
 def test_only_imports_and_definitions_reach_the_clean_room():
@@ -104,7 +105,7 @@ def test_only_imports_and_definitions_reach_the_clean_room():
             "schema_version": 3}}),
         nbformat.v4.new_code_cell("def broken(:\n    pass"),
     ])
-    pieces, defined, unreadable = audit.student_code(nb)
+    pieces, defined, unreadable = room.student_code(nb)
     assert [p["filename"] for p in pieces] == ["<cell 1>"]
     assert pieces[0]["source"] == "import numpy as np\n\ndef f(z):\n    return z + x"
     assert defined == {"f": ["cell 1"]}
@@ -112,7 +113,7 @@ def test_only_imports_and_definitions_reach_the_clean_room():
 
 
 def test_every_graded_cell_has_its_hidden_check():
-    cells = audit.graded_cells()
+    cells = room.hidden_tests()
     assert len(cells) == 21 and sum(c.points for c in cells) == 100
     assert all(c.check == "check_" + c.grade_id.removeprefix("test_") for c in cells)
 
@@ -124,7 +125,7 @@ def test_the_clean_room_stops_a_function_that_never_returns_and_goes_on(tmp_path
     nb = notebooks.with_change(nb, "relu_derivative", "return (z", "import os\n    os._exit(1)\n    return (z")
     nb = notebooks.with_change(nb, "layer_sizes", "n_x =", "np.ones((40_000, 40_000))\n    n_x =")
     nbformat.write(nb, str(tmp_path / "stuck.ipynb"))
-    result = audit.clean_room(tmp_path / "stuck.ipynb", timeout=15, memory_mb=1024)  # nn_model: 4,000 calls
+    result = room.clean_room(tmp_path / "stuck.ipynb", timeout=15, memory_mb=1024)  # nn_model: 4,000 calls
     lost = {c.grade_id: c.message for c in result.cells if c.clean_room_points == 0}
     assert set(lost) == {"test_sigmoid", "test_relu_derivative", "test_layer_sizes"}, lost
     assert "longer than 15 s" in lost["test_sigmoid"]
@@ -138,7 +139,7 @@ def test_the_clean_room_stops_a_submission_at_its_wall_time(tmp_path, source_nb)
     reference = notebooks.reference_submission(source_nb, release)
     nb = notebooks.with_change(reference, "sigmoid", "return 1 / (1 + np.exp(-z))", "while True:\n        pass")
     nbformat.write(nb, str(tmp_path / "stuck.ipynb"))
-    result = audit.clean_room(tmp_path / "stuck.ipynb", timeout=30, wall_time=1.5)
+    result = room.clean_room(tmp_path / "stuck.ipynb", timeout=30, wall_time=1.5)
     assert result.clean_room_score == 0  # every check after the limit fails at once, none waits 30 s
     assert all("ran longer than 1.5 s in all (GradingLimits.wall_time)" in c.message for c in result.cells)
 
@@ -170,7 +171,7 @@ def test_what_the_student_sends_or_asks_for_cannot_harm_the_audit(tmp_path, sour
     (tmp_path / "deep.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("def sigmoid(z):\n    return " + "+".join(["z"] * 100_000))])))
     files = [tmp_path / "attacks.ipynb", tmp_path / "deep.ipynb", tmp_path / "honest.ipynb"]
-    attacks, deep, honest = audit.clean_rooms(files, progress=False, timeout=20)
+    attacks, deep, honest = pool.clean_rooms(files, progress=False, timeout=20)
     assert capfd.readouterr().out == ""  # print_cost=True printed nowhere
     lost = {c.grade_id: c.message for c in attacks.cells if c.clean_room_points == 0}
     assert set(lost) == {"test_" + function for function, _, _ in ATTACKS_ON_THE_AUDIT}, lost
@@ -194,7 +195,7 @@ def test_the_clean_room_agrees_with_nbgrader_on_every_catalogued_notebook(harnes
     for sample in catalogue.ALL:
         files.append(tmp_path / f"{sample.student_id}.ipynb")
         nbformat.write(sample.notebook(source_nb, release), str(files[-1]))
-    results = audit.clean_rooms(files, progress=False)
+    results = pool.clean_rooms(files, progress=False)
     disagreements = []
     for sample, result in zip(catalogue.ALL, results):
         nbgrader = harness.scores[sample.student_id]
@@ -227,7 +228,7 @@ def test_audit_command_reports_the_cell_where_the_grades_differ(tmp_path, source
 def test_what_a_function_does_to_its_arguments_is_done_to_the_checks_copy():
     W1 = np.zeros((2, 2))
     parameters = {"W1": W1, "b1": np.zeros((2, 1)), "gone": 1}
-    audit._copy_back(parameters, {"W1": np.ones((2, 2)), "b1": np.ones((3, 1)), "new": 2})
+    process._copy_back(parameters, {"W1": np.ones((2, 2)), "b1": np.ones((3, 1)), "new": 2})
     assert parameters["W1"] is W1 and (W1 == 1).all()  # changed in place, as in the kernel
     assert parameters["b1"].shape == (3, 1)  # replaced by another shape: replaced here too
     assert "gone" not in parameters and parameters["new"] == 2

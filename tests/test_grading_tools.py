@@ -408,6 +408,18 @@ def test_grade_cache_depends_on_limits_given_on_the_command_line():
     assert grade.cache_dir(paths.ASSIGNMENT) == grade.cache_dir(paths.ASSIGNMENT, [])
 
 
+def test_grade_cache_depends_on_every_module_that_decides_a_grade():
+    """The hidden tests of each part (checks/parts/), every grading module, the source notebook and
+    the config are in the cache's fingerprint: editing one regrades. (Failed while the fingerprint
+    read checks/*.py only, without checks/parts/.)"""
+    package = paths.REPO_ROOT / "backprop_hw"
+    hashed = set(grade.grader_files(paths.ASSIGNMENT))
+    deciding = {*package.glob("checks/**/*.py"), *package.glob("grading/**/*.py"), paths.source_notebook(),
+                paths.COURSE_CONFIG}
+    assert package / "checks" / "parts" / "training.py" in deciding
+    assert deciding - hashed == set()
+
+
 def test_forked_kernels_share_nothing_between_submissions(tmp_path):
     """Kernels forked from one server, one after another in one worker: what the first submission
     does to NumPy, the environment or its folder never reaches the next one."""

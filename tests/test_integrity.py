@@ -15,7 +15,8 @@ import pytest
 
 from backprop_hw import notebooks, paths
 from backprop_hw.course import Course
-from backprop_hw.grading import audit, grade, repair, scan
+from backprop_hw.grading import grade, repair, scan
+from backprop_hw.grading.clean_room import pool, report
 from backprop_hw.harness import catalogue, hostile
 
 CASES = {case.name: case for case in hostile.CASES}
@@ -54,7 +55,7 @@ def cases_audited(cases_graded):
     """The same files in the clean room (`backprop-hw audit`), beside their notebook grades."""
     names = sorted(cases_graded)
     files = [Path(cases_graded[name].file) for name in names]
-    results = audit.merge(audit.clean_rooms(files, progress=False), [cases_graded[name] for name in names])
+    results = report.merge(pool.clean_rooms(files, progress=False), [cases_graded[name] for name in names])
     return dict(zip(names, results))
 
 

@@ -37,9 +37,9 @@ from nbgrader.converters.base import BaseConverter, NbGraderException
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
-from traitlets import Bool, Float, Instance, Integer, default
+from traitlets import Instance, Integer, default
 
-from backprop_hw.grading import repair, sandbox, scan, speedups, worker
+from backprop_hw.grading import pools, repair, sandbox, scan, speedups, worker
 from backprop_hw.grading.limits import GradingLimits
 from backprop_hw.grading.recovery import RecoveringExecute
 
@@ -265,7 +265,7 @@ class ParallelAutogradeApp(AutogradeApp):
             try:
                 converter.start()
             except BaseException:  # Ctrl-C above all: stop now, not when the running kernels time out
-                _stop_workers(pool)
+                pools.stop_workers(pool)
                 raise
             finally:
                 progress.close()
@@ -325,18 +325,6 @@ class HideTracebacks(logging.Filter):
             error = message.strip().splitlines()[-1].strip()
             record.msg, record.args = "    %s (--debug shows the traceback)", (error,)
         return True
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End the pool's workers at once; their kernels' sandboxes die with them (bwrap --die-with-parent).
-    Without this, leaving the pool waits for each running submission to finish or time out."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):  # the same, before 3.14
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, progress: bool = True,

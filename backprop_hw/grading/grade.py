@@ -82,13 +82,18 @@ def grader_fingerprint(assignment: str, extra_args: list[str] | None = None) -> 
     digest = hashlib.sha256(nbgrader.__version__.encode())
     digest.update(f"{sys.version} {numpy.__version__}".encode())
     digest.update(json.dumps(extra_args or []).encode())
-    package = paths.REPO_ROOT / "backprop_hw"
-    files = (sorted((paths.SOURCE_DIR / assignment).rglob("*")) + sorted((package / "checks").glob("*.py"))
-             + sorted((package / "grading").glob("*.py")))
-    for file in files + [paths.COURSE_CONFIG]:
-        if file.is_file() and "__pycache__" not in file.parts:
-            digest.update(file.read_bytes())
+    for file in grader_files(assignment):
+        digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def grader_files(assignment: str) -> list[Path]:
+    """The files a grade depends on: the assignment's source folder, every module below checks/
+    (the hidden tests live in checks/parts/) and grading/, and the course's config."""
+    package = paths.REPO_ROOT / "backprop_hw"
+    files = (sorted((paths.SOURCE_DIR / assignment).rglob("*")) + sorted((package / "checks").rglob("*.py"))
+             + sorted((package / "grading").rglob("*.py")) + [paths.COURSE_CONFIG])
+    return [file for file in files if file.is_file() and "__pycache__" not in file.parts]
 
 
 def cache_dir(assignment: str, extra_args: list[str] | None = None) -> Path:

@@ -8,7 +8,9 @@ and the workers' settings and the clean room default to the same values.
 from __future__ import annotations
 
 from traitlets import Bool, Float, Integer
-from traitlets.config import Configurable
+from traitlets.config import Config, Configurable
+
+from backprop_hw import paths
 
 CELL_TIMEOUT = 30  # seconds one cell may run: nbgrader's Execute.timeout, as the course's config sets it
 WALL_TIME = 300.0  # seconds one submission may run in all cells together (the reference needs a few)
@@ -27,3 +29,11 @@ class GradingLimits(Configurable):
     fork_kernels = Bool(True, help="Fork each kernel from a process that has imported ipykernel, NumPy and "
                                    "matplotlib already (a fresh process all the same, at a fraction of the "
                                    "start-up cost); False starts each one with `python -m ipykernel_launcher`.").tag(config=True)
+
+
+def course_config() -> Config:
+    """The repository's nbgrader_config.py, read as nbgrader reads it (for the commands that grade
+    loose files, outside a course folder)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader(paths.COURSE_CONFIG.name, path=str(paths.COURSE_CONFIG.parent)).load_config()

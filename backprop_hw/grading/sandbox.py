@@ -145,10 +145,9 @@ def check(policy: Policy) -> None:
 
 def course_policy() -> Policy:
     """The sandbox as the repository's nbgrader_config.py sets it (for the commands that grade loose files)."""
-    from traitlets.config.loader import PyFileConfigLoader
+    from backprop_hw.grading import limits
 
-    config = PyFileConfigLoader(paths.COURSE_CONFIG.name, path=str(paths.COURSE_CONFIG.parent)).load_config()
-    return Policy.from_config(config=config)
+    return Policy.from_config(config=limits.course_config())
 
 
 def warn_unsandboxed() -> None:

@@ -1,16 +1,15 @@
-"""The student's side of the clean-room audit: a process that holds only the student's functions.
+"""The student's side of the clean room: a process that holds only the student's functions.
 
-Run by audit.py as ``python -I student_process.py``, never imported. It reads
-one request per line on stdin and answers on the stdout it was started with
-(the student's own prints go to /dev/null). The first request holds the code:
-the imports and definitions taken from the submission's cells. Each later one
-calls a function; while it runs, the other graded functions are stand-ins
-that ask the audit to run the answer key, and function arguments (gradient
-check's ``backward``) call back the same way. NumPy's global random state
-travels with every message, so seeding works as in one process.
+Run by process.py as ``python -I student.py``, never imported. It reads one
+request per line on stdin and answers on the stdout it was started with (the
+student's own prints go to /dev/null). The first request holds the code: the
+imports and definitions taken from the submission's cells. Each later one calls
+a function; while it runs, the other graded functions are stand-ins that ask
+the audit to run the answer key, and function arguments (gradient check's
+``backward``) call back the same way.
 
 Nothing here can reach the checks: they run in the audit's process and see
-only the plain data this process sends back (plain_data.py).
+only the plain data this process sends back (protocol.py).
 """
 
 from __future__ import annotations
@@ -30,12 +29,11 @@ def _load(path: Path, name: str):
 
 
 HERE = Path(__file__).resolve().parent
-plain_data = _load(HERE / "plain_data.py", "_audit_plain_data")
-line_count = _load(HERE.parent / "checks" / "line_count.py", "_audit_line_count")
-isolation = _load(HERE.parent / "checks" / "isolation.py", "_audit_isolation")  # swap_in, quiet: as in the kernel
-
-import numpy as np  # noqa: E402  (after the three helpers, which need nothing but NumPy)
-
+CHECKS = HERE.parents[1] / "checks"
+protocol = _load(HERE / "protocol.py", "_clean_room_protocol")
+line_count = _load(CHECKS / "line_count.py", "_clean_room_line_count")
+isolation = _load(CHECKS / "isolation.py", "_clean_room_isolation")  # swap_in, quiet: as in the kernel
+MAX_REQUEST_BYTES = 1 << 30  # the audit's requests are its own: any size it sends is fine
 
 
 class _NoGraderPackage(importlib.abc.MetaPathFinder):
@@ -48,38 +46,18 @@ class _NoGraderPackage(importlib.abc.MetaPathFinder):
         return None
 
 
-class Channel:
-    """Lines of JSON on the pipes the audit gave this process."""
-
-    def __init__(self) -> None:
-        self.reader = os.fdopen(os.dup(0), "rb")
-        self.writer = os.fdopen(os.dup(1), "wb")
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):  # the student's prints and warnings must not corrupt the channel
-            os.dup2(null, fd)
-        self.rng_seen = None  # the random state last sent or received
-
-    def send(self, message: dict) -> None:
-        state = np.random.get_state()
-        if self.rng_seen is None or not plain_data.same_random_state(state, self.rng_seen):
-            message["rng"] = plain_data.encode(state)
-            self.rng_seen = state
-        self.writer.write(plain_data.dumps(message))
-        self.writer.flush()
-
-    def receive(self) -> dict:
-        line = self.reader.readline()
-        if not line:
-            raise SystemExit(0)  # the audit is done with us
-        message = plain_data.loads(line)
-        if "rng" in message:
-            np.random.set_state(plain_data.decode(message["rng"]))
-            self.rng_seen = np.random.get_state()
-        return message
+def channel() -> "protocol.Channel":
+    """The pipes the audit gave this process; fds 0-2 then point to /dev/null, so that the student's
+    prints and warnings cannot corrupt the channel."""
+    reader, writer = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    return protocol.Channel(reader, writer, MAX_REQUEST_BYTES)
 
 
 class Student:
-    def __init__(self, channel: Channel, code: list[dict], graded: list[str]) -> None:
+    def __init__(self, channel: protocol.Channel, code: list[dict], graded: list[str]) -> None:
         self.channel = channel
         self.graded = graded
         self.namespace: dict = {"__name__": "__main__"}
@@ -102,20 +80,20 @@ class Student:
         return call_back
 
     def ask(self, request: dict, args: tuple, kwargs: dict):
-        request.update(args=plain_data.encode(list(args)), kwargs=plain_data.encode(kwargs))
+        request.update(args=protocol.encode(list(args)), kwargs=protocol.encode(kwargs))
         self.channel.send(request)
         reply = self.channel.receive()
         if reply["op"] == "raise":
             raise RuntimeError(reply["message"])
-        return plain_data.decode(reply["value"])
+        return protocol.decode(reply["value"])
 
     def call(self, request: dict) -> dict:
         name = request["name"]
         if name not in self.namespace:
             return {"op": "raised", "type": "NameError", "message": f"name {name!r} is not defined"}
         function = self.namespace[name]
-        args = plain_data.decode(request["args"], self.callback)
-        kwargs = plain_data.decode(request["kwargs"], self.callback)
+        args = protocol.decode(request["args"], self.callback)
+        kwargs = protocol.decode(request["kwargs"], self.callback)
         restore = isolation.swap_in(self.namespace, {other: self.stand_in(other) for other in self.graded
                                                      if other != name and other in self.namespace})
         try:
@@ -129,8 +107,8 @@ class Student:
         finally:
             restore()
         try:  # a subclass's own __iter__ or items() runs here, and may raise
-            return {"op": "result", "value": plain_data.encode(value),
-                    "args_after": plain_data.encode(list(args)), "kwargs_after": plain_data.encode(kwargs)}
+            return {"op": "result", "value": protocol.encode(value),
+                    "args_after": protocol.encode(list(args)), "kwargs_after": protocol.encode(kwargs)}
         except BaseException as error:  # noqa: BLE001
             return {"op": "raised", "type": type(error).__name__, "message": str(error)[:2000]}
 
@@ -140,17 +118,24 @@ def main() -> None:
     sys.meta_path.insert(0, _NoGraderPackage())
     for name in [m for m in sys.modules if m == "backprop_hw" or m.startswith("backprop_hw.")]:
         del sys.modules[name]
-    channel = Channel()
-    first = channel.receive()
-    student = Student(channel, first["code"], first["graded"])
-    channel.send({"op": "loaded", "errors": student.load_errors})
-    while True:
-        request = channel.receive()
-        try:
-            reply = student.call(request)
-        except plain_data.DataError as error:
-            reply = {"op": "raised", "type": "DataError", "message": str(error)}
-        channel.send(reply)
+    pipes = channel()
+    try:
+        first = pipes.receive()
+        student = Student(pipes, first["code"], first["graded"])
+        pipes.send({"op": "loaded", "errors": student.load_errors})
+        while True:
+            serve(student, pipes.receive())
+    except protocol.Closed:
+        raise SystemExit(0) from None  # the audit is done with us
+
+
+def serve(student: Student, request: dict) -> None:
+    """One call of a student's function, answered."""
+    try:
+        reply = student.call(request)
+    except protocol.DataError as error:
+        reply = {"op": "raised", "type": "DataError", "message": str(error)}
+    student.channel.send(reply)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,19 @@
-"""Plain data between the clean-room audit and a student's process: JSON with arrays as bytes.
+"""What crosses between the clean room's two ends, and how: plain data, one message per line.
 
-What a student's function returns crosses to the checks as data only: numbers,
+Both ends use this module: the audit's side (process.py) and the student's
+process (student.py), which loads it by path, without the backprop_hw package;
+so it imports nothing but the standard library and NumPy.
+
+Plain data is JSON with arrays as bytes. What a student's function returns crosses to the checks as data only: numbers,
 strings, lists, tuples, dicts and NumPy arrays or scalars of numeric dtype.
 Decoding never runs code (no pickle, no __eq__, no ndarray subclass survives);
 anything else arrives as an empty object that keeps only its type's name, so a
 check can still say "returned a Foo, not an array". Functions can only travel
 from the checks to the student (as numbered callbacks).
 
-This module imports nothing but the standard library and NumPy: the student's
-process loads it by path, without the backprop_hw package.
+A Channel carries messages, one JSON line each, over a pair of pipes, and NumPy's
+global random state with them whenever it changed, so that seeding works as in
+one process.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from __future__ import annotations
 import base64
 import json
 import math
+import os
+import select
+import time
 from typing import Any, Callable
 
 import numpy as np
@@ -26,6 +34,18 @@ NUMERIC_KINDS = "biufc"  # bool, int, unsigned, float, complex
 
 class DataError(ValueError):
     """A message that is not plain data."""
+
+
+class TooLong(DataError):
+    """A message longer than the channel accepts."""
+
+
+class Closed(Exception):
+    """The other end closed its pipe: its process ended, or is done."""
+
+
+class TimedOut(Exception):
+    """No whole message came before the deadline."""
 
 
 def encode(value: Any, callback_id: Callable[[Callable], int] | None = None, depth: int = 0) -> Any:
@@ -138,3 +158,51 @@ def _text(value: Any, limit: int) -> str:
     if type(value) is not str or len(value) > limit:
         raise DataError("malformed field")
     return value
+
+
+class Channel:
+    """Messages as lines of plain data on a pair of pipes (file descriptors), NumPy's global random
+    state sent along whenever it differs from the one this end last sent or received."""
+
+    def __init__(self, reader: int, writer: int, max_bytes: int) -> None:
+        self.reader, self.writer, self.max_bytes = reader, writer, max_bytes
+        self.buffer = bytearray()
+        self.rng_seen: tuple | None = None
+
+    def send(self, message: dict) -> None:
+        """Raises OSError (BrokenPipeError among them) when the other end is gone."""
+        state = np.random.get_state()
+        if self.rng_seen is None or not same_random_state(state, self.rng_seen):
+            message["rng"] = encode(state)
+            self.rng_seen = state
+        line = memoryview(dumps(message))
+        while line:
+            line = line[os.write(self.writer, line):]
+
+    def receive(self, deadline: float | None = None) -> dict:
+        """The next message (time.monotonic() deadline; None waits for ever). Raises Closed,
+        TimedOut, TooLong, or DataError for a line that is not plain data."""
+        searched = 0
+        while (end := self.buffer.find(b"\n", searched)) < 0:
+            searched = len(self.buffer)
+            if searched > self.max_bytes:
+                raise TooLong(f"a message over {self.max_bytes >> 20} MB")
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise TimedOut
+            ready, _, _ = select.select([self.reader], [], [], left)
+            if ready:
+                chunk = os.read(self.reader, 1 << 20)
+                if not chunk:
+                    raise Closed
+                self.buffer += chunk
+        line = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
+        try:
+            message = loads(line)
+            if "rng" in message:
+                np.random.set_state(random_state(message["rng"]))
+                self.rng_seen = np.random.get_state()
+        except (ValueError, TypeError, KeyError, RecursionError, OverflowError) as error:  # DataError is a ValueError
+            raise DataError(str(error)) from None
+        return message
