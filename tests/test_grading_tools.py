@@ -253,10 +253,14 @@ def test_an_interrupted_grade_picks_up_where_it_stopped(tmp_path):
     deadline = time.monotonic() + 300
     while not results_kept() and running.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
+    # what the loop saw, for the message should this fail: a run that had ended before the signal
+    # cached its results only at the end; one that ends with 0 after it ignored Ctrl-C
+    seen = {"kept before the signal": len(results_kept()), "ended before the signal": running.poll() is not None,
+            "seconds": round(time.monotonic() - deadline + 300, 1)}
     os.killpg(running.pid, signal.SIGINT)  # as Ctrl-C in a terminal: to the whole process group
     _, stderr = running.communicate(timeout=120)
     kept = len(results_kept())
-    assert running.returncode == 130 and 1 <= kept < len(files), (running.returncode, kept, stderr)
+    assert running.returncode == 130 and 1 <= kept < len(files), (running.returncode, kept, seen, stderr)
     _catalogue_file(tmp_path, "cost-no-1-over-m", endless.name)
     rerun = subprocess.run(command, capture_output=True, text=True, env=env)
     results = json.loads(rerun.stdout)
