@@ -247,8 +247,10 @@ def test_an_interrupted_grade_picks_up_where_it_stopped(tmp_path):
     cache = tmp_path / "cache"
     env = dict(os.environ, XDG_CACHE_HOME=str(cache))
     command = [sys.executable, "-m", "backprop_hw.cli", "grade", *map(str, files), "--jobs", "1", "--json"]
+    # SIGINT as a terminal gives it: a suite started in the background by a script (as CI may be)
+    # inherits SIGINT ignored, and Python then never raises KeyboardInterrupt
     running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     results_kept = lambda: list(cache.glob("backprop-hw/grade/*/*.json"))  # noqa: E731  (one file per result)
     deadline = time.monotonic() + 300
     while not results_kept() and running.poll() is None and time.monotonic() < deadline:
