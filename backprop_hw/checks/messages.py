@@ -31,10 +31,14 @@ def language(folder: str | os.PathLike | None = None) -> str:
     if chosen:
         return "uk" if chosen.strip().lower() == "uk" else DEFAULT
     try:
-        name = Path(folder).name if folder is not None else Path.cwd().name
+        return folder_language(folder if folder is not None else Path.cwd())
     except OSError:  # the working directory was removed
         return DEFAULT
-    return "uk" if name.endswith("_uk") else DEFAULT
+
+
+def folder_language(folder: str | os.PathLike) -> str:
+    """The edition's language by its folder's (or assignment's) name: "uk" for ``*_uk``, else "en"."""
+    return "uk" if Path(folder).name.endswith("_uk") else DEFAULT
 
 
 def say(key: str, /, **fields) -> str:

@@ -4,8 +4,9 @@ Both ends use this module: the audit's side (process.py) and the student's
 process (student.py), which loads it by path, without the backprop_hw package;
 so it imports nothing but the standard library and NumPy.
 
-Plain data is JSON with arrays as bytes. What a student's function returns crosses to the checks as data only: numbers,
-strings, lists, tuples, dicts and NumPy arrays or scalars of numeric dtype.
+Plain data is JSON with arrays as bytes. What a student's function returns
+crosses to the checks as data only: numbers, strings, lists, tuples, dicts and
+NumPy arrays or scalars of numeric dtype.
 Decoding never runs code (no pickle, no __eq__, no ndarray subclass survives);
 anything else arrives as an empty object that keeps only its type's name, so a
 check can still say "returned a Foo, not an array". Functions can only travel

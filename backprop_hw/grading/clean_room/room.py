@@ -89,7 +89,7 @@ def clean_room(file: Path, assignment: str = paths.ASSIGNMENT, timeout: float = 
 def _language_of(assignment: str) -> Iterator[None]:
     """The checks speak the edition's language, as in its kernel (which runs in a folder named *_uk)."""
     saved = os.environ.get(messages.ENVIRONMENT_VARIABLE)
-    os.environ[messages.ENVIRONMENT_VARIABLE] = "uk" if assignment.endswith("_uk") else "en"
+    os.environ[messages.ENVIRONMENT_VARIABLE] = messages.folder_language(assignment)
     try:
         yield
     finally:
