@@ -32,19 +32,30 @@ find_python() {
   return 1
 }
 
+apt_install() {
+  # apt_install PACKAGE WHY: install a Debian/Ubuntu package as root or with password-less sudo.
+  [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null 2>&1 || return 1
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && sudo="sudo -n"; } || return 1
+  echo "run.sh: installing $1, $2" >&2
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "$1" >/dev/null
+}
+
 ensure_sandbox() {
   # Grading runs student code in a bubblewrap sandbox (Debian/Ubuntu package `bubblewrap`).
   command -v bwrap >/dev/null 2>&1 && return 0
-  if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null 2>&1; then
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && sudo="sudo -n"; }
-    if [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; then
-      echo "run.sh: installing bubblewrap, the sandbox student code is graded in" >&2
-      $sudo apt-get update -qq && $sudo apt-get install -y -qq bubblewrap >/dev/null && return 0
-    fi
-  fi
+  apt_install bubblewrap "the sandbox student code is graded in" && return 0
   echo "run.sh: grading needs bubblewrap (the sandbox student code runs in): install it with" >&2
   echo "        sudo apt-get install bubblewrap   (Fedora: sudo dnf install bubblewrap), then run this again" >&2
+  return 1
+}
+
+ensure_postgres() {
+  # The tests grade into a PostgreSQL gradebook too, on a server of their own (Debian's `postgresql`).
+  command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && return 0
+  apt_install postgresql "the server of the tests' shared gradebook" && return 0
+  echo "run.sh: the tests need PostgreSQL's programs (initdb, pg_ctl): install them with" >&2
+  echo "        sudo apt-get install postgresql   (Fedora: sudo dnf install postgresql-server), then run this again" >&2
   return 1
 }
 
@@ -142,6 +153,7 @@ esac
 case "$command" in
   demo|test|pythons) ensure_sandbox ;;
 esac
+if [ "$command" = test ]; then ensure_postgres; fi
 [ "$command" = lock ] || ensure_environment
 # nbgrader starts `alembic` and Jupyter kernels by name: they must come from this environment.
 export PATH="$PWD/$venv/bin:$PATH"

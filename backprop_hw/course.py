@@ -1,4 +1,4 @@
-"""A course folder driven by the real nbgrader command line and its sqlite gradebook."""
+"""A course folder driven by the real nbgrader command line and its gradebook (sqlite, or the db_url given)."""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ class Course:
         self.log_file = self.root / "nbgrader.log"
 
     @classmethod
-    def create(cls, root: Path, assignments: tuple[str, ...] = (paths.ASSIGNMENT,)) -> "Course":
-        """A new course at root with a copy of the repository's source/ and its configuration.
+    def create(cls, root: Path, assignments: tuple[str, ...] = (paths.ASSIGNMENT,), db_url: str | None = None) -> "Course":
+        """A new course at root with a copy of the repository's source/ and its configuration; its
+        gradebook is gradebook.db in root, or nbgrader's `db_url` if given (an empty database).
 
         A course made here before is deleted first; any other folder with files in it is refused
         (NotOurs), so `--course-dir ~` deletes nothing."""
@@ -58,17 +59,18 @@ class Course:
         for assignment in assignments:
             shutil.copytree(paths.SOURCE_DIR / assignment, root / "source" / assignment,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        cls.write_config(root)
+        cls.write_config(root, db_url)
         return cls(root)
 
     @staticmethod
-    def write_config(root: Path) -> None:
+    def write_config(root: Path, db_url: str | None = None) -> None:
         """The course's nbgrader_config.py: the repository's configuration, rooted at root."""
         (root / "nbgrader_config.py").write_text(
             CONFIG_HEADER
             + "c = get_config()  # noqa: F821\n"
             f"load_subconfig({str(paths.COURSE_CONFIG)!r})  # noqa: F821\n"
             f"c.CourseDirectory.root = {str(Path(root).resolve())!r}\n"
+            + (f"c.CourseDirectory.db_url = {db_url!r}\n" if db_url else "")
         )
 
     def nbgrader(self, *args: str) -> str:
@@ -124,7 +126,11 @@ class Course:
 
     @property
     def gradebook_url(self) -> str:
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        """nbgrader's db_url for this course: what its nbgrader_config.py sets, else gradebook.db in the root."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+        return config.CourseDirectory.get("db_url") or f"sqlite:///{self.root / 'gradebook.db'}"
 
     def late_penalties(self, assignment: str = paths.ASSIGNMENT) -> dict[str, float]:
         """{student: late penalty} for every autograded submission (0 when on time)."""
