@@ -46,6 +46,7 @@ def positive_int(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from backprop_hw.grading.cluster import SchedulerUnreachable
     from backprop_hw.grading.sandbox import SandboxUnavailable
 
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -58,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"{error.prog}: error: {one_line(error.message)}", file=sys.stderr)
         return 2
-    except SandboxUnavailable as error:
-        print(f"backprop-hw: {one_line(str(error))}", file=sys.stderr)
+    except (SandboxUnavailable, SchedulerUnreachable) as error:
+        print(f"{prog}: {one_line(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{prog}: interrupted; what was graded is kept", file=sys.stderr)
@@ -128,6 +129,9 @@ def parser() -> Parser:
     autograde.add_argument("--course", type=Path, default=None,
                            help="the course root, the folder with nbgrader_config.py (default: here)")
     autograde.add_argument("--no-sandbox", action="store_true", help=NO_SANDBOX_HELP)
+    autograde.add_argument("--scheduler", metavar="ADDRESS", default="",
+                           help="execute on the workers of this Dask scheduler (tcp://host:8786) instead of "
+                                "local processes (default: c.Cluster.scheduler in nbgrader_config.py, else local)")
 
     edition = command("edition", "translated editions: refresh a translation file, or build the edition")
     edition.add_argument("action", choices=["extract", "build"],
@@ -284,7 +288,7 @@ def autograde(args: argparse.Namespace) -> int:
 
     converter = autograde_module.run(args.course, args.assignment, jobs=args.jobs, force=args.force,
                                      extra_args=[] if not args.no_sandbox else ["--Sandbox.enabled=False"],
-                                     tracebacks=args.debug)
+                                     tracebacks=args.debug, scheduler=args.scheduler)
     problems = {s: o for s, o in converter.outcomes.items() if o["status"] != "ok"}
     for student, outcome in sorted(problems.items()):
         print(f"{student}: {outcome['status']}: {outcome['message']}", file=sys.stderr)

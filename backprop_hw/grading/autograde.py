@@ -37,9 +37,9 @@ from nbgrader.converters.base import BaseConverter, NbGraderException
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
-from traitlets import Instance, Integer, default
+from traitlets import Any, Instance, Integer, default
 
-from backprop_hw.grading import pools, repair, sandbox, scan, speedups, worker
+from backprop_hw.grading import cluster, pools, repair, sandbox, scan, speedups, worker
 from backprop_hw.grading.limits import GradingLimits
 from backprop_hw.grading.recovery import RecoveringExecute
 
@@ -67,8 +67,13 @@ class PooledExecute(RecoveringExecute):
         if future is None:
             return super().preprocess(nb, resources, km=km)
         started = time.perf_counter()
-        outcome = future.result()
+        try:
+            outcome = future.result()
+        except Exception as error:  # noqa: BLE001  (a worker lost too often, say: nothing recorded, a rerun grades it)
+            raise NbGraderException(f"{student}: could not be executed: {type(error).__name__}: {error}") from None
         outcome["seconds_waiting"] = time.perf_counter() - started
+        if "files" in outcome:  # executed on a cluster's worker: what the notebook wrote there comes here
+            cluster.written_back(outcome, converter.built[student])
         converter.outcomes[student] = outcome
         if outcome["notebook_json"] is None:
             raise NbGraderException(f"{student}: could not be executed: {outcome['message']}")
@@ -78,7 +83,7 @@ class PooledExecute(RecoveringExecute):
 class ParallelAutograde(Autograde):
     """nbgrader's Autograde converter with the Execute step farmed out to worker processes."""
 
-    pool = Instance(ProcessPoolExecutor, allow_none=True)
+    pool = Any(allow_none=True)  # a ProcessPoolExecutor, or a cluster.ClusterPool
     settings = Instance(dict, allow_none=True)
     rerun_all = Integer(0)  # 1 with --force: grade everything again
 
@@ -91,7 +96,8 @@ class ParallelAutograde(Autograde):
         self.on_graded = on_graded or (lambda graded: None)
         # this run's results, by student: executions in flight (pass 1 to pass 2), the workers'
         # outcomes (status, message, timings), the repairs of damaged metadata
-        self.pending: dict[str, Future] = {}
+        self.pending: dict[str, Future] = {}  # (or distributed's futures, on a cluster)
+        self.built: dict[str, str] = {}  # the sanitized notebook each execution is of
         self.outcomes: dict[str, dict] = {}
         self.repairs: dict[str, list[str]] = {}
         self.state_file = Path(self.coursedir.root) / ".backprop-hw" / f"autograde-{self.coursedir.assignment_id}.json"
@@ -167,7 +173,11 @@ class ParallelAutograde(Autograde):
             self._init_preprocessors()
             with _one_submission_fails_alone(student):
                 BaseConverter.convert_single_notebook(self, notebook_filename)
-            self.pending[student] = self.pool.submit(worker.execute, built, self.settings)
+            self.built[student] = built
+            if isinstance(self.pool, cluster.ClusterPool):
+                self.pending[student] = self.pool.submit_folder(student, built, self.settings)
+            else:
+                self.pending[student] = self.pool.submit(worker.execute, built, self.settings)
             self.prefetched.add((student, notebook))
             self._time(student, "preprocessing", time.perf_counter() - started)
             return
@@ -226,7 +236,7 @@ class ParallelAutogradeApp(AutogradeApp):
 
     @default("classes")
     def _classes_default(self):
-        return AutogradeApp._classes_default(self) + [GradingLimits, sandbox.Sandbox]
+        return AutogradeApp._classes_default(self) + [GradingLimits, sandbox.Sandbox, cluster.Cluster]
 
     def start(self) -> None:
         from nbgrader.apps.baseapp import NbGrader
@@ -259,22 +269,32 @@ class ParallelAutogradeApp(AutogradeApp):
             progress.update(1)
             self.on_graded(record)
 
-        with ProcessPoolExecutor(max_workers=jobs, initializer=worker.init_worker, initargs=(settings,)) as pool:
-            converter = ParallelAutograde(coursedir=self.coursedir, parent=self, on_graded=graded)
-            converter.pool, converter.settings, converter.rerun_all = pool, settings, int(self.force_all)
-            try:
-                converter.start()
-            except BaseException:  # Ctrl-C above all: stop now, not when the running kernels time out
-                pools.stop_workers(pool)
-                raise
-            finally:
-                progress.close()
-                for future in converter.pending.values():
-                    future.cancel()
+        where = cluster.Cluster(parent=self)
+        address = self.scheduler or where.scheduler
+        if address:
+            pool = cluster.ClusterPool(address, settings, where.connect_timeout)
+            self.log.info("Executing on the %d workers of the Dask cluster at %s", pool.workers(), address)
+            stop, leave = (lambda: pool.client.cancel(list(converter.pending.values()), force=True)), pool.close
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker.init_worker, initargs=(settings,))
+            stop, leave = (lambda: pools.stop_workers(pool)), pool.shutdown
+        converter = ParallelAutograde(coursedir=self.coursedir, parent=self, on_graded=graded)
+        converter.pool, converter.settings, converter.rerun_all = pool, settings, int(self.force_all)
+        try:
+            converter.start()
+        except BaseException:  # Ctrl-C above all: stop now, not when the running kernels time out
+            stop()
+            raise
+        finally:
+            progress.close()
+            for future in converter.pending.values():
+                future.cancel()
+            leave()
         self.converter = converter
 
     jobs = 0
     force_all = False
+    scheduler = ""  # a Dask scheduler's address: from the command line, else c.Cluster.scheduler
     progress_factory = staticmethod(lambda total: _NoProgress())
     on_graded = staticmethod(lambda graded: None)
 
@@ -329,9 +349,10 @@ class HideTracebacks(logging.Filter):
 
 def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, progress: bool = True,
         extra_args: list[str] | None = None, on_graded=None, log_level: str = "WARN",
-        tracebacks: bool = True) -> ParallelAutograde:
+        tracebacks: bool = True, scheduler: str = "") -> ParallelAutograde:
     """Autograde every submission of `assignment` under course_root/submitted with `jobs` workers
-    (0: as nbgrader_config.py says); `on_graded(Graded)` is called as each one is recorded. The
+    (0: as nbgrader_config.py says), or on the Dask cluster whose scheduler is at `scheduler` (empty:
+    as nbgrader_config.py says); `on_graded(Graded)` is called as each one is recorded. The
     converter returned holds the run's results: graded_now, outcomes, repairs, failed_any.
     tracebacks=False keeps nbgrader's tracebacks of failed submissions out of the log."""
     from tqdm import tqdm
@@ -346,7 +367,7 @@ def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, 
     os.chdir(course_root)
     try:
         app = ParallelAutogradeApp()  # here: nbgrader finds nbgrader_config.py in the working folder
-        app.jobs, app.force_all = jobs, force
+        app.jobs, app.force_all, app.scheduler = jobs, force, scheduler
         if on_graded is not None:
             app.on_graded = on_graded
         if progress:

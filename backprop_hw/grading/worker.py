@@ -145,6 +145,7 @@ class KernelSupply:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self.source: dict | None = None  # the settings as given, to know whether a run's are the same
         self.policy = sandbox.Policy(**settings.sandbox_policy)
         self.ahead: AsyncKernelManager | None = None
         self.servers: list[forkserver.ForkServer] = []
@@ -213,21 +214,60 @@ class KernelSupply:
                 server.close()
 
 
-_supply: KernelSupply | None = None
+_settings: dict | None = None  # this process's worker settings, from init_worker
+_local = threading.local()  # each thread that executes notebooks has a kernel supply of its own
+_supplies: list[KernelSupply] = []
+_supplies_lock = threading.Lock()
 
 
-def init_worker(settings_dict: dict) -> None:
-    """Process-pool initializer: grade as nbgrader's autograde does, with our kernel supply."""
-    global _supply
+def init_worker(settings_dict: dict, pool_process: bool = True) -> None:
+    """Process-pool initializer (and, with pool_process=False, a Dask worker's set-up): grade as
+    nbgrader's autograde does, with our kernel supply."""
+    global _settings
+    _settings = settings_dict
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     # Kernels run side by side on few cores: BLAS threads would only fight over them (the
     # notebook's matrices are tiny, so one thread is as fast and gives the same numbers).
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts the pool down
-    _supply = KernelSupply(Settings(**settings_dict))
-    # pool workers leave through os._exit: a Finalize with a priority still runs, so the kernel booting ahead stops
-    multiprocessing.util.Finalize(None, _supply.close, exitpriority=10)
+    if pool_process:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts the pool down
+        # pool workers leave through os._exit: a Finalize with a priority still runs, so the kernel booting ahead stops
+        multiprocessing.util.Finalize(None, close_supplies, exitpriority=10)
+        _kernel_supply()  # at once (on a Dask worker, each task's thread makes its own when it first needs one)
+
+
+def _kernel_supply(settings_dict: dict | None = None) -> KernelSupply:
+    """This thread's kernel supply for these settings (default: init_worker's). A Dask worker may
+    serve runs of several courses, one after another or side by side: a supply made for other
+    settings (another course's sandbox policy, say) is closed and a new one made."""
+    wanted = settings_dict if settings_dict is not None else _settings
+    supply = getattr(_local, "supply", None)
+    with _supplies_lock:
+        if supply is not None and supply in _supplies and supply.source == wanted:
+            return supply
+        if supply in _supplies:
+            _supplies.remove(supply)
+        else:
+            supply = None  # closed by close_supplies() already
+    if supply is not None:
+        supply.close()
+    if wanted is None:
+        raise RuntimeError("init_worker() was not called in this process")
+    supply = _local.supply = KernelSupply(Settings(**wanted))
+    supply.source = wanted
+    with _supplies_lock:
+        _supplies.append(supply)
+    return supply
+
+
+def close_supplies() -> None:
+    """Stop the kernels booting ahead and the fork servers of every thread of this process."""
+    with _supplies_lock:
+        closing = list(_supplies)
+        _supplies.clear()
+    for supply in closing:
+        supply.close()
 
 
 async def _until_ready(kc, timeout: float) -> None:
@@ -335,7 +375,8 @@ def execute(path: str, settings_dict: dict) -> dict:
     km: AsyncKernelManager | None = None
     executor: LimitedExecute | None = None
     try:
-        km = _supply.take()
+        supply = _kernel_supply(settings_dict)
+        km = supply.take()
         kc, outcome.seconds_kernel_ready = _prepare_kernel(km, cwd, settings.memory_limit_mb)
     except Exception as error:  # noqa: BLE001
         outcome.status, outcome.message = "error", f"no kernel for this submission: {type(error).__name__}: {error}"
@@ -352,7 +393,7 @@ def execute(path: str, settings_dict: dict) -> dict:
         executor.stopped = expired
 
         def replace_kernel():
-            fresh = _supply.take()
+            fresh = supply.take()
             try:
                 return fresh, _prepare_kernel(fresh, cwd, settings.memory_limit_mb)[0]
             except BaseException:
@@ -403,6 +444,39 @@ def execute(path: str, settings_dict: dict) -> dict:
     return _finish(outcome)
 
 
+def folder_files(folder: str) -> dict[str, bytes]:
+    """Every file under folder, by its path relative to it: a submission as a task carries it."""
+    root = os.path.abspath(folder)
+    files = {}
+    for directory, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(directory, name)
+            with open(path, "rb") as stream:
+                files[os.path.relpath(path, root)] = stream.read()
+    return files
+
+
+def execute_files(files: dict[str, bytes], notebook: str, settings_dict: dict) -> dict:
+    """execute() on a machine that does not share the course's disk: the submission's folder
+    arrives as `files`, is written to a temporary folder and executed there; the Outcome also
+    carries, as "files", what the notebook wrote or changed in its folder (besides itself)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="backprop-hw-task-") as folder:
+        for relative, data in files.items():
+            path = os.path.join(folder, relative)
+            if os.path.commonpath([folder, os.path.abspath(path)]) != folder:
+                raise ValueError(f"a file outside the submission's folder: {relative}")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as stream:
+                stream.write(data)
+        outcome = execute(os.path.join(folder, notebook), settings_dict)
+        written = folder_files(folder)
+        outcome["files"] = {relative: data for relative, data in written.items()
+                            if relative != notebook and files.get(relative) != data}
+    return outcome
+
+
 def _shut_down(km: AsyncKernelManager | None, executor: LimitedExecute | None, clients: tuple = ()) -> None:
     """Stop the kernel and every channel and socket of it, so a long batch leaks nothing per submission."""
     for client in (getattr(executor, "kc", None), getattr(executor, "prepared_client", None)) + clients:
@@ -421,7 +495,7 @@ def _shut_down(km: AsyncKernelManager | None, executor: LimitedExecute | None, c
 def _finish(outcome: Outcome) -> dict:
     outcome.worker_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     try:
-        outcome.kernels_peak_mb = _supply.kernels_peak_mb()
+        outcome.kernels_peak_mb = _local.supply.kernels_peak_mb()
     except Exception:  # noqa: BLE001  (a figure for the benchmark, never a reason to lose a grade)
         outcome.kernels_peak_mb = float("nan")
     return outcome.as_dict()
