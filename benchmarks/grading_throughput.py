@@ -98,7 +98,7 @@ def main() -> None:
         converter = autograde.run(parallel.root, paths.ASSIGNMENT, jobs=args.jobs, force=True, progress=False,
                                   log_level="ERROR")
         seconds_parallel = time.perf_counter() - started
-        outcomes = dict(autograde.OUTCOMES)
+        outcomes = dict(converter.outcomes)
 
         # a first run: no scratch course kept from before (it costs one `nbgrader generate_assignment`)
         os.environ["XDG_CACHE_HOME"] = str(scratch / "cache")
@@ -108,8 +108,9 @@ def main() -> None:
 
         failures = []
         for run in range(args.runs):
-            autograde.run(parallel.root, paths.ASSIGNMENT, jobs=args.jobs, force=True, progress=False, log_level="ERROR")
-            failed = {s: o for (s, _), o in autograde.OUTCOMES.items() if o["status"] == "error"}
+            again = autograde.run(parallel.root, paths.ASSIGNMENT, jobs=args.jobs, force=True, progress=False,
+                                  log_level="ERROR")
+            failed = {s: o for s, o in again.outcomes.items() if o["status"] == "error"}
             failures.append(failed)
             print(f"(run {run + 1} of {args.runs}: {len(failed)} grader-side failures"
                   + "".join(f"; {s}: {o['message'][:120]}" for s, o in failed.items()) + ")", flush=True)
@@ -143,7 +144,7 @@ def main() -> None:
     for outcome in outcomes.values():
         statuses[outcome["status"]] = statuses.get(outcome["status"], 0) + 1
     print(f"  statuses: {statuses}; not graded by any tool: {not_json} (not JSON)")
-    for (student, _), outcome in sorted(outcomes.items()):
+    for student, outcome in sorted(outcomes.items()):
         if outcome["status"] != "ok":
             print(f"    {student}: {outcome['status']}: {outcome['message'][:160]}")
     print("  one submission's time in backprop-hw autograde (median over submissions):")

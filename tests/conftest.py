@@ -8,10 +8,12 @@ catalogues through real nbgrader: those that use one of FULL_TIER_FIXTURES.
 from __future__ import annotations
 
 import sys
+from typing import Iterator
 
 import pytest
 
 from backprop_hw import notebooks, paths
+from backprop_hw.grading import postgres
 from backprop_hw.harness.run import HarnessResult, analyse
 
 # planar_utils ships beside the notebook; the checks import it as the kernel would.
@@ -68,3 +70,23 @@ def harness(tmp_path_factory) -> HarnessResult:
     """Courses with the demo's submissions, the catalogues and the mutants, each course released,
     submitted (with a due date and a late submission), autograded once, with feedback and grades.csv."""
     return analyse(tmp_path_factory.mktemp("harness"), progress=lambda text: None)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server of this session's own on 127.0.0.1 (a free port, a random password),
+    stopped and deleted at the end; the URL of its `postgres` database."""
+    if postgres.bin_dir() is None:
+        pytest.fail(f"no PostgreSQL on this machine: {postgres.INSTALL_HINT} (./run.sh test installs it where it can)")
+    with postgres.local_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """A real Dask cluster on 127.0.0.1: a scheduler and two worker processes of one thread each."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster:
+        yield cluster

@@ -9,14 +9,17 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import pytest
 
 from backprop_hw import notebooks, paths, results
 from backprop_hw.course import Course
-from backprop_hw.grading import autograde, grade
+from backprop_hw.grading import autograde, grade, postgres
 from backprop_hw.harness import catalogue
+from gradebook import outputs, rows
 
 # Entries whose nbgrader results the parallel tools must reproduce: right, wrong, late, untouched.
 COMPARED = ["reference", "untouched", "late-reference", "backward-dW1-no-1-over-m", "gradcheck-no-restore",
@@ -24,10 +27,15 @@ COMPARED = ["reference", "untouched", "late-reference", "backward-dW1-no-1-over-
             "nn-model-exits", "predict-segfault"]  # the kernel dies, is started again, the rest is graded
 
 
-@pytest.fixture(scope="module")
-def parallel_course(harness, tmp_path_factory):
-    """A fresh course with the same submissions as nbgrader's harness courses, graded by backprop-hw autograde."""
-    course = Course.create(tmp_path_factory.mktemp("parallel") / "course")
+@pytest.fixture(scope="module", params=["local pool, sqlite", "dask cluster, postgresql"])
+def parallel_course(request, harness, tmp_path_factory):
+    """A fresh course with the same submissions as nbgrader's harness courses, graded by backprop-hw
+    autograde: on the local pool into gradebook.db, or on a Dask cluster of two worker processes
+    into a PostgreSQL database."""
+    on_cluster = request.param.startswith("dask")
+    db_url = postgres.create_database(request.getfixturevalue("postgres_server"), "parallel") if on_cluster else None
+    course = Course.create(tmp_path_factory.mktemp("parallel") / "course", db_url=db_url)
+    course.scheduler = request.getfixturevalue("dask_cluster").scheduler_address if on_cluster else ""
     course.generate_assignment()
     original = harness.course_of["reference"]
     due = _due_date(original)
@@ -36,7 +44,8 @@ def parallel_course(harness, tmp_path_factory):
     for student in COMPARED:
         shutil.copytree(harness.course_of[student].root / "submitted" / student, course.root / "submitted" / student)
     graded = []
-    autograde.run(course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=lambda record: graded.append(record.student))
+    autograde.run(course.root, paths.ASSIGNMENT, jobs=2, progress=False, scheduler=course.scheduler,
+                  on_graded=lambda record: graded.append(record.student))
     course.graded_now = graded
     return course
 
@@ -48,68 +57,30 @@ def _due_date(course: Course):
         return gradebook.find_assignment(paths.ASSIGNMENT).duedate
 
 
-def _rows(course: Course, student: str) -> dict:
-    """What the gradebook holds for one submission, as plain data."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(course.gradebook_url) as gradebook:
-        submission = gradebook.find_submission(paths.ASSIGNMENT, student)
-        notebook = submission.notebooks[0]
-        return {
-            "timestamp": submission.timestamp,
-            "late_seconds": submission.total_seconds_late,
-            "penalty": notebook.late_submission_penalty,
-            "score": submission.score,
-            "grades": {g.name: (g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade) for g in notebook.grades},
-            "comments": {c.name: (c.auto_comment, c.manual_comment) for c in notebook.comments},
-        }
-
-
-def _outputs(course: Course, student: str) -> list:
-    """Each code cell's outputs; consecutive stream chunks joined, since the kernel splits a print
-    into messages as its timing happens to fall, in nbgrader's runs as in ours."""
-    nb = notebooks.read(course.root / "autograded" / student / paths.ASSIGNMENT / paths.NOTEBOOK)
-    cells = []
-    for cell in (c for c in nb.cells if c.cell_type == "code"):
-        if any(o.get("ename") in ("CellTimeoutError", "KernelDied") for o in cell.outputs):
-            # stopped by the per-cell timeout, or by its kernel's death: what it printed depends on
-            # how far it got (on a busy machine less far) and, for a death, on how much of its
-            # output the kernel had flushed before it died (CI saw a segfault lose two lines);
-            # that it was stopped, and how, is what both runs must agree on
-            cells.append(sorted((o.output_type, o.get("ename")) for o in cell.outputs if o.output_type == "error"))
-            continue
-        outputs: list = []
-        for o in cell.outputs:
-            if o.output_type == "stream" and outputs and outputs[-1][:2] == ("stream", o.name):
-                outputs[-1] = ("stream", o.name, outputs[-1][2] + o.text, None, None, [])
-            else:
-                outputs.append((o.output_type, o.get("name"), o.get("text"), o.get("ename"), o.get("evalue"),
-                                sorted(o.get("data", {}))))
-        cells.append(outputs)
-    return cells
-
-
 @pytest.mark.parametrize("student", COMPARED)
-def test_parallel_autograde_leaves_nbgraders_gradebook_rows(harness, parallel_course, student):
-    assert _rows(parallel_course, student) == _rows(harness.course_of[student], student)
+def test_parallel_autograde_leaves_nbgraders_gradebookrows(harness, parallel_course, student):
+    assert rows(parallel_course, student) == rows(harness.course_of[student], student)
 
 
 @pytest.mark.parametrize("student", COMPARED)
 def test_parallel_autograde_leaves_nbgraders_autograded_notebooks(harness, parallel_course, student):
-    assert _outputs(parallel_course, student) == _outputs(harness.course_of[student], student)
+    assert outputs(parallel_course, student) == outputs(harness.course_of[student], student)
 
 
 def test_a_second_run_resumes_without_regrading(parallel_course):
     assert sorted(parallel_course.graded_now) == sorted(COMPARED)
     again = []
-    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=lambda record: again.append(record.student))
+    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False,
+                  scheduler=parallel_course.scheduler, on_graded=lambda record: again.append(record.student))
     assert again == []
     changed = parallel_course.root / "submitted" / "einsum" / paths.ASSIGNMENT / "timestamp.txt"
     changed.write_text(changed.read_text().replace(":", ":", 1) + " ")  # the submission changed: grade it again
-    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=lambda record: again.append(record.student))
+    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False,
+                  scheduler=parallel_course.scheduler, on_graded=lambda record: again.append(record.student))
     assert again == ["einsum"]
     shutil.rmtree(parallel_course.root / "autograded" / "cost-array")  # its result is gone: grade it again
-    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False, on_graded=lambda record: again.append(record.student))
+    autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False,
+                  scheduler=parallel_course.scheduler, on_graded=lambda record: again.append(record.student))
     assert again == ["einsum", "cost-array"]
 
 
@@ -128,23 +99,39 @@ def test_autograde_command_fails_like_nbgrader_when_a_submission_cannot_be_grade
     misnamed = parallel_course.root / "submitted" / "misnamed" / paths.ASSIGNMENT
     shutil.copytree(reference, misnamed)
     (misnamed / paths.NOTEBOOK).rename(misnamed / "backprop (1).ipynb")
+    on_cluster = ["--scheduler", parallel_course.scheduler] if parallel_course.scheduler else []
     done = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "autograde", paths.ASSIGNMENT,
-                           "--course", str(parallel_course.root)], capture_output=True, text=True)
+                           "--course", str(parallel_course.root), *on_cluster], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     assert "could not be graded" in done.stderr and "broken-json" in done.stderr
     assert "old-metadata: the notebook's nbgrader metadata has another schema version" in done.stderr
     assert "misnamed: handed in backprop (1).ipynb, not backprop.ipynb: nothing graded; rename it" in done.stderr
     assert (misnamed / "backprop (1).ipynb").is_file()  # the student's file stays where it was
     assert "1 submissions graded" in done.stderr  # zz-after-them; the others were graded before and have not changed
-    assert _rows(parallel_course, "zz-after-them")["score"] == 100
-    assert _rows(parallel_course, "reference")["score"] == 100
+    assert rows(parallel_course, "zz-after-them")["score"] == 100
+    assert rows(parallel_course, "reference")["score"] == 100
+
+
+def _graded_students(harness) -> list[str]:
+    """Every catalogue entry and every fourth mutant notebook (each holds up to one mutant per function)."""
+    mutant_notebooks = sorted(set(harness.packing.values()))
+    return [s.student_id for s in catalogue.ALL] + mutant_notebooks[::4]
+
+
+class LooseRun(NamedTuple):
+    folder: Path  # the files as students named them
+    chosen: list[str]  # the harness students among them, in file order
+    by_name: dict[str, grade.FileResult]  # file name -> grade's result
+    course: Course  # the course grade() graded them in, kept
+    course_id: dict[str, str]  # harness student -> their id in that course
 
 
 @pytest.fixture(scope="module")
 def loose_files(harness, tmp_path_factory):
-    """Catalogue submissions under names students give them, plus files that are no notebook at all."""
+    """Every catalogue entry and a sample of the mutants under names students give them, plus files that
+    are no notebook at all, graded by backprop-hw grade in one run; the course it graded them in is kept."""
     folder = tmp_path_factory.mktemp("loose")
-    chosen = [s.student_id for s in catalogue.ALL][::6]
+    chosen = _graded_students(harness)
     for index, student in enumerate(chosen):
         source = harness.course_of[student].root / "submitted" / student / paths.ASSIGNMENT / paths.NOTEBOOK
         shutil.copy(source, folder / f"{student} (copy {index}).ipynb")
@@ -155,25 +142,49 @@ def loose_files(harness, tmp_path_factory):
         if "nbgrader" in cell.metadata:
             cell.metadata.nbgrader.schema_version = 2
     nbformat.write(old, str(folder / "old-nbgrader.ipynb"))
-    return folder, chosen
+    files = grade.find_notebooks([folder])
+    kept = tmp_path_factory.mktemp("loose-graded") / "course"
+    graded = grade.grade(files, use_cache=False, progress=False, keep=kept)
+    ids = grade.student_ids(files)
+    course_id = {student: ids[folder / f"{student} (copy {index}).ipynb"] for index, student in enumerate(chosen)}
+    return LooseRun(folder, chosen, {Path(r.file).name: r for r in graded}, Course(kept), course_id)
 
 
-def test_grade_gives_nbgraders_scores_and_flags_bad_files(harness, loose_files):
-    folder, chosen = loose_files
-    results = grade.grade(grade.find_notebooks([folder]), use_cache=False, progress=False)
-    by_name = {r.file.split("/")[-1]: r for r in results}
-    assert by_name["empty.ipynb"].status == "unreadable" and "empty" in by_name["empty.ipynb"].message
-    assert by_name["broken.ipynb"].status == "unreadable" and "not a Jupyter notebook" in by_name["broken.ipynb"].message
-    assert by_name["old-nbgrader.ipynb"].status == "unreadable" and "schema version 2" in by_name["old-nbgrader.ipynb"].message
+def test_grade_gives_nbgraders_scores_on_every_catalogue_entry_and_mutant_sample(harness, loose_files):
+    """Seen to fail when grade reads a cell's score wrongly (`or cell.points` in _result_of)."""
+    by_name, chosen = loose_files.by_name, loose_files.chosen
+    assert len(chosen) > len(catalogue.ALL) > 100  # the whole catalogue and some mutant notebooks
     for index, student in enumerate(chosen):
         result = by_name[f"{student} (copy {index}).ipynb"]
-        assert result.graded
+        assert result.graded, (student, result.status, result.message)
         assert {c.grade_id: c.points for c in result.cells} == {
             g: harness.scores[student][g] or 0.0 for g in harness.points}, student
 
 
+def test_grade_flags_files_that_are_no_gradable_notebook(loose_files):
+    by_name = loose_files.by_name
+    assert by_name["empty.ipynb"].status == "unreadable" and "empty" in by_name["empty.ipynb"].message
+    assert by_name["broken.ipynb"].status == "unreadable" and "not a Jupyter notebook" in by_name["broken.ipynb"].message
+    assert by_name["old-nbgrader.ipynb"].status == "unreadable" and "schema version 2" in by_name["old-nbgrader.ipynb"].message
+
+
+def test_autograde_leaves_nbgraders_rows_and_notebooks_on_every_catalogue_entry(harness, loose_files):
+    """grade() grades through autograde.run: the course it kept holds, for every catalogue entry and
+    the mutant sample, nbgrader's grade and comment rows and its autograded notebooks' outputs. (No due
+    date there: the late rows are compared on parallel_course above.)"""
+    course, course_id = loose_files.course, loose_files.course_id
+    differ = []
+    for student in loose_files.chosen:
+        ours, theirs = rows(course, course_id[student]), rows(harness.course_of[student], student)
+        if (ours["grades"], ours["comments"]) != (theirs["grades"], theirs["comments"]):
+            differ.append(f"{student}: rows")
+        if outputs(course, course_id[student]) != outputs(harness.course_of[student], student):
+            differ.append(f"{student}: outputs")
+    assert not differ
+
+
 def test_grade_command_exit_status_json_csv_and_cache(loose_files, tmp_path):
-    folder, chosen = loose_files
+    folder = loose_files.folder
     one = next(folder.glob("reference*.ipynb"))
     command = [sys.executable, "-m", "backprop_hw.cli", "grade", str(one), "--json", "--csv", str(tmp_path / "r.csv")]
     # a bare PATH: this environment's scripts and bubblewrap, the sandbox (nothing else is needed)

@@ -9,6 +9,7 @@ interrupted run picks up where it stopped and a second run costs nothing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -19,6 +20,7 @@ import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import nbformat
 
@@ -124,6 +126,20 @@ def _student_id(index: int, file: Path) -> str:
     return f"s{index:04d}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", file.stem).strip("-")[:40] or "notebook")
 
 
+def student_ids(files: list[Path]) -> dict[Path, str]:
+    """The student id each file is graded under in grade()'s course."""
+    return {file: _student_id(index, file) for index, file in enumerate(files)}
+
+
+@contextlib.contextmanager
+def _course_folder(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="backprop-grade-") as scratch:
+        yield Path(scratch) / "course"
+
+
 def _unreadable_reason(data: bytes) -> str | None:
     if not data.strip():
         return "the file is empty"
@@ -149,8 +165,12 @@ def _unreadable_reason(data: bytes) -> str | None:
 
 
 def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, use_cache: bool = True,
-          progress: bool = True, extra_args: list[str] | None = None) -> list[FileResult]:
-    """Grade every file; `extra_args` are nbgrader-style config overrides such as --Execute.timeout=5."""
+          progress: bool = True, extra_args: list[str] | None = None, keep: Path | None = None) -> list[FileResult]:
+    """Grade every file; `extra_args` are nbgrader-style config overrides such as --Execute.timeout=5.
+
+    The files are graded in a course of their own, in a temporary folder; with `keep`, that course
+    is built at `keep` (which must not exist) and left there: its gradebook and autograded notebooks
+    hold what nbgrader recorded, under the student ids `student_ids(files)` gives."""
     results: dict[Path, FileResult] = {}
     cache = cache_dir(assignment, extra_args)
     pending: dict[str, tuple[Path, str]] = {}  # student id -> (file, content hash)
@@ -174,8 +194,8 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
         pending[_student_id(index, file)] = (file, digest)
 
     if pending:
-        with tempfile.TemporaryDirectory(prefix="backprop-grade-") as scratch:
-            course = scratch_course(Path(scratch) / "course", assignment, cache)
+        with _course_folder(keep) as folder:
+            course = scratch_course(folder, assignment, cache)
             for student, (file, _) in pending.items():
                 folder = course.root / "submitted" / student / assignment
                 folder.mkdir(parents=True)
