@@ -59,6 +59,13 @@ ensure_postgres() {
   return 1
 }
 
+ensure_browser() {
+  # The browser tests drive Debian's Chromium (package `chromium`); without it they are skipped.
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 && return 0
+  apt_install chromium "the browser the student's and instructor's flows are tested in" && return 0
+  echo "run.sh: no Chromium: the browser tests will be skipped (sudo apt-get install chromium to run them)" >&2
+}
+
 is_current() {
   # is_current VENV: it was installed after the last change of pyproject.toml and requirements.lock.
   [ -x "$1/bin/python" ] && [ -f "$1/.installed" ] &&
@@ -153,7 +160,7 @@ esac
 case "$command" in
   demo|test|pythons) ensure_sandbox ;;
 esac
-if [ "$command" = test ]; then ensure_postgres; fi
+if [ "$command" = test ]; then ensure_postgres; ensure_browser; fi
 [ "$command" = lock ] || ensure_environment
 # nbgrader starts `alembic` and Jupyter kernels by name: they must come from this environment.
 export PATH="$PWD/$venv/bin:$PATH"
