@@ -172,3 +172,19 @@ def validate(page) -> str:
         "() => { const d = document.querySelector('.jp-Dialog'); return d && !/Validating/i.test(d.innerText); }",
         timeout=RUN_ALL_TIMEOUT_MS)
     return dialog.inner_text()
+
+
+# --- nbgrader's formgrader (Bootstrap pages: each action answers in a #success-modal or #error-modal) ---
+
+def formgrader_action(page, row, icon: str) -> str:
+    """Click the action of a formgrader table row shown by the glyphicon `icon` (e.g.
+    "glyphicon-education": generate), wait for its result dialog and close it; the dialog's text.
+    An error dialog fails with its text (the log of the nbgrader command behind it)."""
+    row.locator(f".{icon}").click()
+    dialog = page.locator("#success-modal, #error-modal").first
+    dialog.wait_for(state="visible", timeout=RUN_ALL_TIMEOUT_MS)
+    text, succeeded = dialog.inner_text(), dialog.get_attribute("id") == "success-modal"
+    dialog.locator("button.close").first.click()
+    dialog.wait_for(state="detached")
+    assert succeeded, f"the formgrader's {icon} failed:\n{text}"
+    return text

@@ -22,7 +22,9 @@ from backprop_hw import notebooks, paths
 from backprop_hw.course import Course
 from backprop_hw.harness import catalogue
 from backprop_hw.samples import REFERENCE
+from test_release import secret_lines
 
+COURSE_ID = "backprop-course"  # nbgrader_config.py's CourseDirectory.course_id
 SUCCESS = "Success! Your notebook passes all the tests."
 MISTAKE = "backward-dW1-no-1-over-m"  # a typical mistake: the 1/m left out of dW1
 # A visible test cell starts with the docstring '"""function (N points): ...' (or
@@ -131,3 +133,100 @@ def test_validate_names_the_cells_that_fail(page, tmp_path, sample):
         assert failed[0] == "sigmoid"  # the first function: nothing is filled in
     else:
         assert "backward_propagation" in failed and "sigmoid" not in failed and "forward_propagation" not in failed
+
+
+# --- the instructor --------------------------------------------------------------------------------
+
+def instructor_course(folder: Path) -> tuple[Course, Path]:
+    """A new course (source/ and configuration) whose exchange is a folder of its own, open to all
+    as nbgrader's exchange must be."""
+    course = Course.create(folder / "course")
+    exchange = folder / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    with (course.root / "nbgrader_config.py").open("a") as config:
+        config.write(f"c.Exchange.root = {str(exchange)!r}\n")
+    return course, exchange
+
+
+def student_command(home: Path, exchange: Path, *args: str) -> None:
+    """A student's nbgrader command (fetch_assignment, submit) in their own folder, with no course
+    configuration but the course id and the exchange."""
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, f"--course={COURSE_ID}", f"--Exchange.root={exchange}"],
+                          cwd=home, capture_output=True, text=True,
+                          env=dict(os.environ, JUPYTER_CONFIG_DIR=str(home / ".jupyter")))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def cli_autograde(course: Course, folder: Path) -> tuple[str, dict[str, float]]:
+    """Autograde a copy of the course, as it is now, with the real `nbgrader autograde`: its
+    submission's (student, {grade_id: score})."""
+    copy = Course(folder)
+    shutil.copytree(course.root, copy.root)
+    Course.write_config(copy.root)
+    copy.autograde()
+    [(student, scores)] = copy.cell_scores().items()
+    return student, scores
+
+
+def test_an_instructor_releases_collects_autogrades_and_gives_feedback_in_the_formgrader(page, tmp_path, source_nb):
+    """The formgrader of a new course lists the assignment; generate, release and collect from its
+    buttons (a student fetches and submits, with one typical mistake, through a local exchange);
+    autograde that submission from the UI: the score and every cell's score are those of `nbgrader
+    autograde` on the same course; the feedback generated from the UI shows the failure's message
+    and no hidden-test code."""
+    course, exchange = instructor_course(tmp_path)
+    home = tmp_path / "student"
+    home.mkdir()
+    with browser.jupyter_server(course.root, tmp_path) as server:
+        page.goto(server.url("formgrader"))
+        assignment = page.locator("#main-table tr", has=page.locator("td", has_text=paths.ASSIGNMENT)).first
+        assignment.wait_for()
+        assert "draft" in assignment.inner_text()
+        browser.formgrader_action(page, assignment, "glyphicon-education")  # generate the student version
+        released = notebooks.read(course.release_notebook)
+        assert [cell.source for cell in released.cells] == [cell.source for cell in notebooks.read(paths.release_notebook()).cells]
+        browser.formgrader_action(page, assignment, "glyphicon-cloud-upload")  # release to the exchange
+        assert "released" in assignment.inner_text()
+
+        student_command(home, exchange, "fetch_assignment", paths.ASSIGNMENT)
+        nbformat.write(submission("backprop", catalogue.by_id(MISTAKE)), str(home / paths.ASSIGNMENT / paths.NOTEBOOK))
+        student_command(home, exchange, "submit", paths.ASSIGNMENT)
+        browser.formgrader_action(page, assignment, "glyphicon-cloud-download")  # collect
+        student, expected = cli_autograde(course, tmp_path / "cli-course")
+
+        page.goto(server.url(f"formgrader/manage_submissions/{paths.ASSIGNMENT}"))
+        row = page.locator("#main-table tr", has=page.locator("td.student-id", has_text=student)).first
+        assert "needs autograding" in row.inner_text()
+        browser.formgrader_action(page, row, "glyphicon-flash")  # autograde
+        score = row.locator("td.score")
+        page.wait_for_function("cell => /\\d/.test(cell.innerText)", arg=score.element_handle())
+        total = sum(expected.values())
+        max_score = sum(cell.points for cell in notebooks.graded_cells(source_nb))
+        assert score.inner_text().strip() == f"{total:g} / {max_score:g}"
+        assert 0 < total < max_score
+        browser.formgrader_action(page, row, "glyphicon-comment")  # generate feedback
+        browser.screenshot(page, "instructor-submissions")
+
+        # The per-cell scores: the gradebook's page of the notebook's submissions, then this one.
+        page.goto(server.url(f"formgrader/gradebook/{paths.ASSIGNMENT}/{Path(paths.NOTEBOOK).stem}"))
+        page.locator("#main-table td.name a").first.click()
+        page.wait_for_selector("input.score")
+        page.wait_for_function("() => [...document.querySelectorAll('input.score')].every(i => i.placeholder !== '')")
+        shown = {field.get_attribute("id"): float(field.get_attribute("placeholder"))
+                 for field in page.locator("input.score").all()}
+        assert shown == expected
+        points = {cell.grade_id: cell.points for cell in notebooks.graded_cells(source_nb)}
+        assert catalogue.by_id(MISTAKE).fails <= {grade_id for grade_id, score in shown.items() if score < points[grade_id]}
+
+    feedback = course.root / "feedback" / student / paths.ASSIGNMENT / f"{Path(paths.NOTEBOOK).stem}.html"
+    page.goto(feedback.as_uri())
+    text = page.locator("body").inner_text()
+    assert "HiddenTestFailure: backward_propagation(parameters with n_x=" in text
+    assert "dW1 should be the mean over the m examples" in text
+    assert "BEGIN HIDDEN TESTS" not in text and "backprop_hw" not in page.content()
+    leaked = secret_lines(source_nb)["hidden test"] & {line.strip() for line in text.splitlines()}
+    assert not leaked, f"hidden test code in the feedback: {sorted(leaked)[:3]}"
+    page.get_by_text("HiddenTestFailure: backward_propagation(").first.scroll_into_view_if_needed()
+    browser.screenshot(page, "student-feedback")
+
