@@ -132,6 +132,10 @@ def parser() -> Parser:
     autograde.add_argument("--scheduler", metavar="ADDRESS", default="",
                            help="execute on the workers of this Dask scheduler (tcp://host:8786) instead of "
                                 "local processes (default: c.Cluster.scheduler in nbgrader_config.py, else local)")
+    autograde.add_argument("--bookkeeping", choices=["coordinator", "workers"], default="",
+                           help="with --scheduler: where nbgrader's per-submission work besides execution runs, "
+                                "here or on the workers against a shared PostgreSQL gradebook (default: "
+                                "c.Cluster.bookkeeping, else coordinator)")
 
     edition = command("edition", "translated editions: refresh a translation file, or build the edition")
     edition.add_argument("action", choices=["extract", "build"],
@@ -288,7 +292,8 @@ def autograde(args: argparse.Namespace) -> int:
 
     converter = autograde_module.run(args.course, args.assignment, jobs=args.jobs, force=args.force,
                                      extra_args=[] if not args.no_sandbox else ["--Sandbox.enabled=False"],
-                                     tracebacks=args.debug, scheduler=args.scheduler)
+                                     tracebacks=args.debug, scheduler=args.scheduler,
+                                     bookkeeping=args.bookkeeping)
     problems = {s: o for s, o in converter.outcomes.items() if o["status"] != "ok"}
     for student, outcome in sorted(problems.items()):
         print(f"{student}: {outcome['status']}: {outcome['message']}", file=sys.stderr)

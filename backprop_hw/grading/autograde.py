@@ -39,7 +39,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
 from traitlets import Any, Instance, Integer, default
 
-from backprop_hw.grading import cluster, pools, repair, sandbox, scan, speedups, worker
+from backprop_hw.grading import cluster, on_workers, pools, repair, sandbox, scan, speedups, worker
 from backprop_hw.grading.limits import GradingLimits
 from backprop_hw.grading.recovery import RecoveringExecute
 
@@ -100,8 +100,7 @@ class ParallelAutograde(Autograde):
         self.built: dict[str, str] = {}  # the sanitized notebook each execution is of
         self.outcomes: dict[str, dict] = {}
         self.repairs: dict[str, list[str]] = {}
-        self.state_file = Path(self.coursedir.root) / ".backprop-hw" / f"autograde-{self.coursedir.assignment_id}.json"
-        self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
+        self.state_file, self.state = load_state(Path(self.coursedir.root), self.coursedir.assignment_id)
         self.autograde_preprocessors = [PooledExecute if isinstance(p, type) and issubclass(p, Execute) else p
                                         for p in self.autograde_preprocessors]
         # damaged nbgrader metadata is repaired (and noted) before nbgrader's own sanitizing sees it
@@ -134,11 +133,7 @@ class ParallelAutograde(Autograde):
             os.chdir(here)
 
     def fingerprint(self, assignment_id: str, student_id: str) -> str:
-        folder = Path(self._format_source(assignment_id, student_id))
-        digest = hashlib.sha256()
-        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
-        return digest.hexdigest()
+        return fingerprint_folder(Path(self._format_source(assignment_id, student_id)))
 
     def init_destination(self, assignment_id: str, student_id: str) -> bool:
         if self.phase == "finish":
@@ -198,8 +193,7 @@ class ParallelAutograde(Autograde):
         if self.phase == "finish":
             super().set_permissions(assignment_id, student_id)
             self.state[student_id] = self.fingerprint(assignment_id, student_id)
-            self.state_file.parent.mkdir(exist_ok=True)
-            self.state_file.write_text(json.dumps(self.state, indent=1))
+            save_state(self.state_file, self.state)
             self.graded_now.append(student_id)
             outcome = self.outcomes.get(student_id, {})
             self.on_graded(Graded(student_id, outcome.get("status", "ok"), outcome.get("message", ""),
@@ -216,6 +210,25 @@ class ParallelAutograde(Autograde):
     def _time(self, student: str, what: str, seconds: float) -> None:
         self.timings.setdefault(student, {}).setdefault(what, 0.0)
         self.timings[student][what] += seconds
+
+
+def fingerprint_folder(folder: Path) -> str:
+    """A digest of a submission's files (names and contents): changed files, another grading."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def load_state(course_root: Path, assignment: str) -> tuple[Path, dict[str, str]]:
+    """The resume state of the course's runs: its file, and {student: fingerprint of what was graded}."""
+    state_file = course_root / ".backprop-hw" / f"autograde-{assignment}.json"
+    return state_file, (json.loads(state_file.read_text()) if state_file.exists() else {})
+
+
+def save_state(state_file: Path, state: dict[str, str]) -> None:
+    state_file.parent.mkdir(exist_ok=True)
+    state_file.write_text(json.dumps(state, indent=1))
 
 
 @contextmanager
@@ -271,9 +284,23 @@ class ParallelAutogradeApp(AutogradeApp):
 
         where = cluster.Cluster(parent=self)
         address = self.scheduler or where.scheduler
+        bookkeeping = self.bookkeeping or where.bookkeeping
+        if bookkeeping == "workers":
+            if not address:
+                self.fail("--bookkeeping workers needs a Dask cluster: give --scheduler (or c.Cluster.scheduler)")
+            if not on_workers.shared_gradebook(self.coursedir.db_url):
+                self.fail(f"--bookkeeping workers needs a gradebook every worker can write, a database server such "
+                          f"as PostgreSQL (c.CourseDirectory.db_url); this course's is {self.coursedir.db_url}")
         if address:
             pool = cluster.ClusterPool(address, settings, where.connect_timeout)
             self.log.info("Executing on the %d workers of the Dask cluster at %s", pool.workers(), address)
+            if bookkeeping == "workers":
+                try:
+                    self.converter = on_workers.run(self, pool, settings, graded)
+                finally:
+                    progress.close()
+                    pool.close()
+                return
             stop, leave = (lambda: pool.client.cancel(list(converter.pending.values()), force=True)), pool.close
         else:
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker.init_worker, initargs=(settings,))
@@ -295,6 +322,7 @@ class ParallelAutogradeApp(AutogradeApp):
     jobs = 0
     force_all = False
     scheduler = ""  # a Dask scheduler's address: from the command line, else c.Cluster.scheduler
+    bookkeeping = ""  # "coordinator" or "workers": from the command line, else c.Cluster.bookkeeping
     progress_factory = staticmethod(lambda total: _NoProgress())
     on_graded = staticmethod(lambda graded: None)
 
@@ -349,10 +377,12 @@ class HideTracebacks(logging.Filter):
 
 def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, progress: bool = True,
         extra_args: list[str] | None = None, on_graded=None, log_level: str = "WARN",
-        tracebacks: bool = True, scheduler: str = "") -> ParallelAutograde:
+        tracebacks: bool = True, scheduler: str = "", bookkeeping: str = "") -> ParallelAutograde:
     """Autograde every submission of `assignment` under course_root/submitted with `jobs` workers
     (0: as nbgrader_config.py says), or on the Dask cluster whose scheduler is at `scheduler` (empty:
-    as nbgrader_config.py says); `on_graded(Graded)` is called as each one is recorded. The
+    as nbgrader_config.py says), with nbgrader's bookkeeping of each submission on this machine
+    (bookkeeping "coordinator") or on the cluster's workers ("workers"; empty: as nbgrader_config.py
+    says; see on_workers.py); `on_graded(Graded)` is called as each one is recorded. The
     converter returned holds the run's results: graded_now, outcomes, repairs, failed_any.
     tracebacks=False keeps nbgrader's tracebacks of failed submissions out of the log."""
     from tqdm import tqdm
@@ -367,7 +397,7 @@ def run(course_root: Path, assignment: str, jobs: int = 0, force: bool = False, 
     os.chdir(course_root)
     try:
         app = ParallelAutogradeApp()  # here: nbgrader finds nbgrader_config.py in the working folder
-        app.jobs, app.force_all, app.scheduler = jobs, force, scheduler
+        app.jobs, app.force_all, app.scheduler, app.bookkeeping = jobs, force, scheduler, bookkeeping
         if on_graded is not None:
             app.on_graded = on_graded
         if progress:

@@ -18,7 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
-from traitlets import Float, Unicode
+from traitlets import Enum, Float, Unicode
 from traitlets.config import Configurable
 
 from backprop_hw.grading import worker as runner
@@ -31,6 +31,11 @@ class Cluster(Configurable):
 
     scheduler = Unicode("", help="Address of a Dask scheduler (tcp://host:8786) whose workers execute the "
                                  "submissions; empty: a pool of processes on this machine.").tag(config=True)
+    bookkeeping = Enum(["coordinator", "workers"], "coordinator",
+                       help="Where nbgrader's per-submission work besides execution runs (the sanitizing and "
+                            "autograde passes, the gradebook's rows): on this machine, or on the workers "
+                            "against a shared gradebook (PostgreSQL), which one coordinator's CPU would "
+                            "otherwise limit to about 10 workers.").tag(config=True)
     connect_timeout = Float(30.0, help="Seconds to wait for the scheduler before giving up.").tag(config=True)
 
 
