@@ -62,14 +62,17 @@ def test_an_unreachable_scheduler_is_a_clear_error(submitted):
     assert not (course.root / "autograded").exists()  # nothing graded, nothing half-recorded
 
 
-def test_a_worker_killed_mid_submission_costs_nothing(harness, postgres_server, tmp_path):
+@pytest.mark.parametrize("bookkeeping", ["coordinator", "workers"])
+def test_a_worker_killed_mid_submission_costs_nothing(harness, postgres_server, tmp_path, bookkeeping):
     """A worker process is killed (SIGKILL) while it holds a submission: Dask runs that task on
     another worker, every submission is recorded once, and the PostgreSQL gradebook and the
-    autograded notebooks are those of plain `nbgrader autograde` in the harness."""
+    autograded notebooks are those of plain `nbgrader autograde` in the harness; with nbgrader's
+    bookkeeping on this machine, and on the workers (the killed one may have written some of its
+    submission's rows)."""
     from distributed import Client, LocalCluster
     from nbgrader.api import Gradebook
 
-    course = Course.create(tmp_path / "course", db_url=postgres.create_database(postgres_server, "killed_worker"))
+    course = Course.create(tmp_path / "course", db_url=postgres.create_database(postgres_server, f"killed_worker_{bookkeeping}"))
     course.generate_assignment()
     with Gradebook(harness.course_of["reference"].gradebook_url) as gradebook:
         course.set_due_date(gradebook.find_assignment(paths.ASSIGNMENT).duedate)
@@ -98,7 +101,7 @@ def test_a_worker_killed_mid_submission_costs_nothing(harness, postgres_server, 
         killer.start()
         recorded: list[str] = []
         converter = autograde.run(course.root, paths.ASSIGNMENT, progress=False, scheduler=cluster.scheduler_address,
-                                  on_graded=lambda record: recorded.append(record.student))
+                                  bookkeeping=bookkeeping, on_graded=lambda record: recorded.append(record.student))
         killer.join(timeout=10)
     assert killed, "no worker was seen holding a submission, so none was killed: this run proves nothing"
     assert not converter.failed_any
@@ -106,3 +109,15 @@ def test_a_worker_killed_mid_submission_costs_nothing(harness, postgres_server, 
     for student in STUDENTS:
         assert rows(course, student) == rows(harness.course_of[student], student), student
         assert outputs(course, student) == outputs(harness.course_of[student], student), student
+
+
+def test_bookkeeping_on_workers_refuses_a_sqlite_gradebook(submitted):
+    """Workers on other machines cannot write the course's sqlite file: the command says what it
+    needs and stops with status 1 before it reaches for the cluster, and nothing is graded."""
+    done = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "autograde", paths.ASSIGNMENT, "--course",
+                           str(submitted.root), "--scheduler", f"tcp://127.0.0.1:{_free_port()}", "--bookkeeping", "workers"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "--bookkeeping workers needs a gradebook every worker can write" in done.stderr, done.stderr
+    assert "sqlite:///" in done.stderr and "Traceback" not in done.stderr
+    assert not (submitted.root / "autograded").exists()

@@ -27,15 +27,18 @@ COMPARED = ["reference", "untouched", "late-reference", "backward-dW1-no-1-over-
             "nn-model-exits", "predict-segfault"]  # the kernel dies, is started again, the rest is graded
 
 
-@pytest.fixture(scope="module", params=["local pool, sqlite", "dask cluster, postgresql"])
+@pytest.fixture(scope="module", params=["local pool, sqlite", "dask cluster, postgresql",
+                                        "dask cluster, bookkeeping on workers, postgresql"])
 def parallel_course(request, harness, tmp_path_factory):
     """A fresh course with the same submissions as nbgrader's harness courses, graded by backprop-hw
     autograde: on the local pool into gradebook.db, or on a Dask cluster of two worker processes
-    into a PostgreSQL database."""
+    into a PostgreSQL database, with nbgrader's bookkeeping here or on the workers."""
     on_cluster = request.param.startswith("dask")
-    db_url = postgres.create_database(request.getfixturevalue("postgres_server"), "parallel") if on_cluster else None
+    db_url = (postgres.create_database(request.getfixturevalue("postgres_server"), f"parallel_{request.param_index}")
+              if on_cluster else None)
     course = Course.create(tmp_path_factory.mktemp("parallel") / "course", db_url=db_url)
     course.scheduler = request.getfixturevalue("dask_cluster").scheduler_address if on_cluster else ""
+    course.bookkeeping = "workers" if "bookkeeping on workers" in request.param else ""
     course.generate_assignment()
     original = harness.course_of["reference"]
     due = _due_date(original)
@@ -45,7 +48,7 @@ def parallel_course(request, harness, tmp_path_factory):
         shutil.copytree(harness.course_of[student].root / "submitted" / student, course.root / "submitted" / student)
     graded = []
     autograde.run(course.root, paths.ASSIGNMENT, jobs=2, progress=False, scheduler=course.scheduler,
-                  on_graded=lambda record: graded.append(record.student))
+                  bookkeeping=course.bookkeeping, on_graded=lambda record: graded.append(record.student))
     course.graded_now = graded
     return course
 
@@ -71,16 +74,19 @@ def test_a_second_run_resumes_without_regrading(parallel_course):
     assert sorted(parallel_course.graded_now) == sorted(COMPARED)
     again = []
     autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False,
-                  scheduler=parallel_course.scheduler, on_graded=lambda record: again.append(record.student))
+                  scheduler=parallel_course.scheduler,
+                  bookkeeping=parallel_course.bookkeeping, on_graded=lambda record: again.append(record.student))
     assert again == []
     changed = parallel_course.root / "submitted" / "einsum" / paths.ASSIGNMENT / "timestamp.txt"
     changed.write_text(changed.read_text().replace(":", ":", 1) + " ")  # the submission changed: grade it again
     autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False,
-                  scheduler=parallel_course.scheduler, on_graded=lambda record: again.append(record.student))
+                  scheduler=parallel_course.scheduler,
+                  bookkeeping=parallel_course.bookkeeping, on_graded=lambda record: again.append(record.student))
     assert again == ["einsum"]
     shutil.rmtree(parallel_course.root / "autograded" / "cost-array")  # its result is gone: grade it again
     autograde.run(parallel_course.root, paths.ASSIGNMENT, jobs=2, progress=False,
-                  scheduler=parallel_course.scheduler, on_graded=lambda record: again.append(record.student))
+                  scheduler=parallel_course.scheduler,
+                  bookkeeping=parallel_course.bookkeeping, on_graded=lambda record: again.append(record.student))
     assert again == ["einsum", "cost-array"]
 
 
@@ -100,6 +106,8 @@ def test_autograde_command_fails_like_nbgrader_when_a_submission_cannot_be_grade
     shutil.copytree(reference, misnamed)
     (misnamed / paths.NOTEBOOK).rename(misnamed / "backprop (1).ipynb")
     on_cluster = ["--scheduler", parallel_course.scheduler] if parallel_course.scheduler else []
+    if parallel_course.bookkeeping:
+        on_cluster += ["--bookkeeping", parallel_course.bookkeeping]
     done = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "autograde", paths.ASSIGNMENT,
                            "--course", str(parallel_course.root), *on_cluster], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
