@@ -1,16 +1,18 @@
 """Benchmark: the local pool against a Dask cluster on the same 40 submissions, in one run.
 
-Three ways, each run --runs times, interleaved (the machine is shared: the medians and their
+Four ways, each run --runs times, interleaved (the machine is shared: the medians and their
 ratios are what to quote):
 
 1. `backprop-hw autograde --jobs 2`: the local pool, gradebook.db;
 2. the same on a LocalCluster of 2 worker processes (one thread each, on 127.0.0.1), gradebook.db;
-3. the cluster again, into a PostgreSQL gradebook (a server of the benchmark's own).
+3. the cluster again, into a PostgreSQL gradebook (a server of the benchmark's own);
+4. the cluster into PostgreSQL with nbgrader's bookkeeping on the workers (--bookkeeping workers).
 
 It also measures what the coordinator (the process running nbgrader's bookkeeping) spends per
 submission: its own CPU time, the sanitize and autograde passes, the gradebook, and for the
 cluster the shipping of files. From those it estimates how many workers one coordinator keeps
-busy: a worker needs `executing` seconds per submission, the coordinator `coordinator CPU`.
+busy: a worker needs `executing` seconds per submission, the coordinator `coordinator CPU`; with
+the bookkeeping on the workers, a worker needs its whole task's time.
 
     .venv/bin/python benchmarks/cluster_throughput.py [--runs 3]
 
@@ -37,6 +39,9 @@ from backprop_hw.grading import autograde, cluster, postgres  # noqa: E402
 from grading_throughput import build_course, submissions  # noqa: E402
 
 
+WORKERS_WAY = "dask (2 workers), pg, bookkeeping on workers"
+
+
 def coordinator_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)  # this process alone: the workers are others
     return usage.ru_utime + usage.ru_stime
@@ -52,17 +57,17 @@ def copy_course(course: Course, to: Path, db_url: str | None = None) -> Course:
     return copy
 
 
-def grade_once(course: Course, scheduler: str) -> dict:
+def grade_once(course: Course, scheduler: str, bookkeeping: str = "") -> dict:
     cpu, started = coordinator_cpu(), time.perf_counter()
     converter = autograde.run(course.root, paths.ASSIGNMENT, jobs=2, force=True, progress=False,
-                              log_level="ERROR", scheduler=scheduler)
+                              log_level="ERROR", scheduler=scheduler, bookkeeping=bookkeeping)
     seconds, cpu = time.perf_counter() - started, coordinator_cpu() - cpu
     graded = len(converter.graded_now)
     timings = [t for t in converter.timings.values() if "executing" in t]
     figures = {"seconds": seconds, "graded": graded, "cpu per submission": cpu / max(graded, 1)}
-    for what in ("executing", "preprocessing", "database"):
+    for what in ("executing", "preprocessing", "database", "on worker"):
         figures[what] = statistics.median(t.get(what, 0.0) for t in timings)
-    if isinstance(converter.pool, cluster.ClusterPool):  # closed, its figures kept
+    if isinstance(getattr(converter, "pool", None), cluster.ClusterPool):  # closed, its figures kept
         figures["sent per submission"] = converter.pool.bytes_sent / max(graded, 1)
         figures["submitting"] = converter.pool.seconds_submitting / max(graded, 1)
     figures["scores"] = course.cell_scores()
@@ -86,11 +91,13 @@ def main() -> None:
             "dask cluster (2 workers), sqlite": (copy_course(base, scratch / "dask"), dask.scheduler_address),
             "dask cluster (2 workers), postgresql": (
                 copy_course(base, scratch / "dask-pg", postgres.create_database(server, "bench")), dask.scheduler_address),
+            WORKERS_WAY: (copy_course(base, scratch / "dask-pg-workers", postgres.create_database(server, "bench_workers")),
+                          dask.scheduler_address, "workers"),
         }
         runs: dict[str, list[dict]] = {name: [] for name in ways}
         for run in range(args.runs):
-            for name, (course, scheduler) in ways.items():
-                figures = grade_once(course, scheduler)
+            for name, (course, scheduler, *bookkeeping) in ways.items():
+                figures = grade_once(course, scheduler, *bookkeeping)
                 runs[name].append(figures)
                 print(f"(run {run + 1}: {name}: {figures['seconds']:.1f} s, {figures['graded']} graded)", flush=True)
 
@@ -123,6 +130,17 @@ def main() -> None:
         rate = min(workers / executing, 1 / cpu)
         print(f"  with {workers:3d} workers: about {rate:.1f} submissions/s "
               f"({'the coordinator is the limit' if workers / executing > 1 / cpu else 'the workers are the limit'})")
+    on_workers = runs[WORKERS_WAY]
+    task = statistics.median(f["on worker"] for f in on_workers)
+    cpu = statistics.median(f["cpu per submission"] for f in on_workers)
+    print(f"\nwith the bookkeeping on the workers, a worker's task takes {task:.2f} s (median), the coordinator "
+          f"spends {cpu:.3f} s of CPU per submission:")
+    print(f"  one coordinator keeps about {task / cpu:.0f} workers busy, at most {1 / cpu:.1f} submissions/s "
+          f"({3600 / cpu:.0f} an hour)")
+    for workers in (10, 100):
+        rate = min(workers / task, 1 / cpu)
+        print(f"  with {workers:3d} workers: about {rate:.1f} submissions/s "
+              f"({'the coordinator is the limit' if workers / task > 1 / cpu else 'the workers are the limit'})")
 
 
 if __name__ == "__main__":
