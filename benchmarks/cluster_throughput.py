@@ -121,27 +121,25 @@ def main() -> None:
             line += f"; shipping {median('submitting') * 1000:.1f} ms, {median('sent per submission') / 1024:.0f} KiB"
         print(line)
     on_cluster = runs["dask cluster (2 workers), postgresql"]
-    executing = statistics.median(f["executing"] for f in on_cluster)
-    cpu = statistics.median(f["cpu per submission"] for f in on_cluster)
-    print(f"\none worker executes a submission in {executing:.2f} s (median); the coordinator spends {cpu:.3f} s of CPU on it:")
-    print(f"  one coordinator keeps about {executing / cpu:.0f} workers busy, at most {1 / cpu:.1f} submissions/s "
-          f"({3600 / cpu:.0f} an hour)")
-    for workers in (10, 100):
-        rate = min(workers / executing, 1 / cpu)
-        print(f"  with {workers:3d} workers: about {rate:.1f} submissions/s "
-              f"({'the coordinator is the limit' if workers / executing > 1 / cpu else 'the workers are the limit'})")
+    print("\nwith the bookkeeping on the coordinator:")
+    sustained(statistics.median(f["executing"] for f in on_cluster),
+              statistics.median(f["cpu per submission"] for f in on_cluster))
     on_workers = runs[WORKERS_WAY]
-    task = statistics.median(f["on worker"] for f in on_workers)
-    cpu = statistics.median(f["cpu per submission"] for f in on_workers)
-    print(f"\nwith the bookkeeping on the workers, a worker's task takes {task:.2f} s (median), the coordinator "
-          f"spends {cpu:.3f} s of CPU per submission:")
-    print(f"  one coordinator keeps about {task / cpu:.0f} workers busy, at most {1 / cpu:.1f} submissions/s "
+    print("\nwith the bookkeeping on the workers (a worker's time: its whole task):")
+    sustained(statistics.median(f["on worker"] for f in on_workers),
+              statistics.median(f["cpu per submission"] for f in on_workers))
+
+
+def sustained(per_worker: float, cpu: float) -> None:
+    """What one coordinator sustains when a worker needs per_worker seconds for a submission and
+    the coordinator cpu seconds of its CPU."""
+    print(f"  a worker needs {per_worker:.2f} s per submission (median), the coordinator {cpu:.3f} s of CPU:")
+    print(f"  one coordinator keeps about {per_worker / cpu:.0f} workers busy, at most {1 / cpu:.1f} submissions/s "
           f"({3600 / cpu:.0f} an hour)")
     for workers in (10, 100):
-        rate = min(workers / task, 1 / cpu)
+        rate = min(workers / per_worker, 1 / cpu)
         print(f"  with {workers:3d} workers: about {rate:.1f} submissions/s "
-              f"({'the coordinator is the limit' if workers / task > 1 / cpu else 'the workers are the limit'})")
-
+              f"({'the coordinator is the limit' if workers / per_worker > 1 / cpu else 'the workers are the limit'})")
 
 if __name__ == "__main__":
     main()
