@@ -140,11 +140,6 @@ def restart_and_run_all(page) -> None:
     wait_for_idle_kernel(page)
 
 
-def plots(page) -> int:
-    """How many images the notebook's outputs show."""
-    return page.locator(".jp-OutputArea-output img").count()
-
-
 def stderr_outputs(page) -> list[str]:
     """The text of every output on stderr: tracebacks (JupyterLab shows an exception this way too)
     and warnings."""

@@ -66,16 +66,6 @@ class _Errors(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def _write_files(root: Path, files: dict[str, bytes]) -> None:
-    root = root.resolve()
-    for relative, data in files.items():
-        target = (root / relative).resolve()
-        if root not in target.parents:
-            raise ValueError(f"a file outside its folder: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-
-
 def autograde_submission(config, assignment: str, student: str, source_files: dict[str, bytes],
                          submission_files: dict[str, bytes], settings: dict) -> dict:
     """On a worker: nbgrader's autograde of one submission, writing the shared gradebook; the files
@@ -94,8 +84,8 @@ def _autograde_submission(config, assignment, student, source_files, submission_
     # never sees this course root, its source/ or its hidden tests.
     with tempfile.TemporaryDirectory(prefix="backprop-hw-course-") as folder:
         root = Path(folder)
-        _write_files(root / "source" / assignment, source_files)
-        _write_files(root / "submitted" / student / assignment, submission_files)
+        runner.write_files(root / "source" / assignment, source_files)
+        runner.write_files(root / "submitted" / student / assignment, submission_files)
         config = copy.deepcopy(config)
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.assignment_id = assignment
@@ -127,8 +117,7 @@ class Run:
     outcomes: dict[str, dict] = field(default_factory=dict)
     repairs: dict[str, list[str]] = field(default_factory=dict)
     failed_any: bool = False
-    timings: dict[str, dict[str, float]] = field(default_factory=dict)  # {student: {"on worker": seconds}}
-    seconds_coordinating: float = 0.0  # this process's CPU over the run (for the benchmark)
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)  # {student: {"on worker", "executing": s}}
 
 
 def run(app, pool, settings: dict, on_graded) -> Run:
@@ -140,7 +129,6 @@ def run(app, pool, settings: dict, on_graded) -> Run:
 
     from backprop_hw.grading.autograde import Graded, fingerprint_folder, load_state, save_state
 
-    cpu_started = time.process_time()
     coursedir = app.coursedir
     assignment, course_root = coursedir.assignment_id, Path(coursedir.root)
     submitted = course_root / coursedir.submitted_directory
@@ -161,36 +149,33 @@ def run(app, pool, settings: dict, on_graded) -> Run:
                                     runner.folder_files(str(folder)), settings,
                                     key=f"{TASK_PREFIX}{student}-{pool.run_id}", pure=False)
         futures[future] = (student, folder)
-    try:
-        for future in as_completed(futures, loop=pool.client.loop):
-            student, folder = futures[future]
-            try:
-                result = future.result()
-            except Exception as error:  # noqa: BLE001  (a task lost too often: nothing recorded, a rerun grades it)
-                app.log.error("%s: could not be graded on the cluster: %s: %s", student, type(error).__name__, error)
-                done.failed_any = True
-                continue
-            for line in result["errors"]:
-                app.log.error("%s: %s", student, line)
-            done.failed_any |= result["failed"]
-            if result["files"] is None:  # nbgrader could not grade it (its errors are above), or skipped it
-                continue
-            autograded = course_root / coursedir.autograded_directory / student / assignment
-            if autograded.exists():
-                shutil.rmtree(autograded)
-            _write_files(autograded, result["files"])
-            for path in autograded.rglob("*"):
-                if path.is_file():
-                    path.chmod(permissions)
-            state[student] = fingerprint_folder(folder)
-            save_state(state_file, state)
-            done.graded_now.append(student)
-            done.outcomes[student] = result["outcome"]
-            done.repairs[student] = result["repairs"]
-            done.timings[student] = {"on worker": result["seconds_on_worker"],
-                                     "executing": result["outcome"].get("seconds_executing", 0.0)}
-            on_graded(Graded(student, result["outcome"].get("status", "ok"), result["outcome"].get("message", ""),
-                             result["repairs"]))
-    finally:
-        done.seconds_coordinating = time.process_time() - cpu_started
+    for future in as_completed(futures, loop=pool.client.loop):
+        student, folder = futures[future]
+        try:
+            result = future.result()
+        except Exception as error:  # noqa: BLE001  (a task lost too often: nothing recorded, a rerun grades it)
+            app.log.error("%s: could not be graded on the cluster: %s: %s", student, type(error).__name__, error)
+            done.failed_any = True
+            continue
+        for line in result["errors"]:
+            app.log.error("%s: %s", student, line)
+        done.failed_any |= result["failed"]
+        if result["files"] is None:  # nbgrader could not grade it (its errors are above), or skipped it
+            continue
+        autograded = course_root / coursedir.autograded_directory / student / assignment
+        if autograded.exists():
+            shutil.rmtree(autograded)
+        runner.write_files(autograded, result["files"])
+        for path in autograded.rglob("*"):
+            if path.is_file():
+                path.chmod(permissions)
+        state[student] = fingerprint_folder(folder)
+        save_state(state_file, state)
+        done.graded_now.append(student)
+        done.outcomes[student] = result["outcome"]
+        done.repairs[student] = result["repairs"]
+        done.timings[student] = {"on worker": result["seconds_on_worker"],
+                                 "executing": result["outcome"].get("seconds_executing", 0.0)}
+        on_graded(Graded(student, result["outcome"].get("status", "ok"), result["outcome"].get("message", ""),
+                         result["repairs"]))
     return done

@@ -456,6 +456,18 @@ def folder_files(folder: str) -> dict[str, bytes]:
     return files
 
 
+def write_files(folder: str | os.PathLike, files: dict[str, bytes]) -> None:
+    """Write what folder_files() read into folder; a path that leaves the folder is refused."""
+    root = os.path.abspath(folder)
+    for relative, data in files.items():
+        path = os.path.abspath(os.path.join(root, relative))
+        if os.path.commonpath([root, path]) != root or path == root:
+            raise ValueError(f"a file outside its folder: {relative}")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as stream:
+            stream.write(data)
+
+
 def execute_files(files: dict[str, bytes], notebook: str, settings_dict: dict) -> dict:
     """execute() on a machine that does not share the course's disk: the submission's folder
     arrives as `files`, is written to a temporary folder and executed there; the Outcome also
@@ -463,13 +475,7 @@ def execute_files(files: dict[str, bytes], notebook: str, settings_dict: dict) -
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="backprop-hw-task-") as folder:
-        for relative, data in files.items():
-            path = os.path.join(folder, relative)
-            if os.path.commonpath([folder, os.path.abspath(path)]) != folder:
-                raise ValueError(f"a file outside the submission's folder: {relative}")
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as stream:
-                stream.write(data)
+        write_files(folder, files)
         outcome = execute(os.path.join(folder, notebook), settings_dict)
         written = folder_files(folder)
         outcome["files"] = {relative: data for relative, data in written.items()
