@@ -271,6 +271,42 @@ except Exception as error:
     print("blocked:", error)
     SOLUTIONS = {{}}
 ''', solutions_from_source=True),
+    Attack("hunts-for-the-source", "searches the temporary folders, the home, the other processes' folders and the "
+           "environment for a notebook with the solutions (a worker's course root has a random name) and executes it", '''
+import glob, json, os, tempfile
+
+def notebooks_in(places, at_most=20000):
+    looked_at = 0
+    for place in places:
+        for folder, _, names in os.walk(place, onerror=lambda error: None):
+            for name in names:
+                looked_at += 1
+                if looked_at > at_most:
+                    return
+                if name.endswith(".ipynb"):
+                    yield os.path.join(folder, name)
+
+def solutions_of(path):
+    try:
+        with open(path) as file:
+            cells = json.load(file)["cells"]
+        return {{c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in cells
+                if c.get("metadata", {{}}).get("nbgrader", {{}}).get("solution")}}
+    except Exception:
+        return {{}}
+
+places = ["/tmp", "/var/tmp", "/dev/shm", "/run", tempfile.gettempdir(), os.path.expanduser("~"),
+          *glob.glob("/proc/*/cwd"), *glob.glob("/proc/*/root/tmp"),
+          *(value for value in os.environ.values() if value.startswith("/"))]
+SOLUTIONS = {{}}
+for path in notebooks_in(places):
+    if any("BEGIN SOLUTION" in code for code in solutions_of(path).values()):
+        SOLUTIONS = solutions_of(path)
+        print("found the solutions in", path)
+        break
+else:
+    print("no solutions found")
+''', solutions_from_source=True),
     Attack("tampers-with-a-classmate", "reads, then blanks, a classmate's submitted and autograded notebooks", '''
 for path in ("{course_root}/submitted/{victim}/{assignment}/{notebook}",
              "{course_root}/autograded/0-victim-before/{assignment}/{notebook}"):
