@@ -1,5 +1,6 @@
 """The sandbox: a submission's code reaches nothing but its own copy, through plain `nbgrader autograde`
-(this course's configuration) and through `backprop-hw autograde`.
+(this course's configuration), through `backprop-hw autograde` and through its Dask cluster backend
+(with nbgrader's bookkeeping on the coordinator, and on the workers against a PostgreSQL gradebook).
 
 One course per tool holds an honest victim graded before the attackers, every attack of
 `hostile.ATTACKS` (each in the untouched release, so it deserves 0), and a copy of the victim graded
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,15 +20,21 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import sqlalchemy
 
 from backprop_hw import notebooks, paths, results
 from backprop_hw.course import Course, NbgraderError
-from backprop_hw.grading import autograde, sandbox
+from backprop_hw.grading import autograde, postgres, sandbox
 from backprop_hw.harness import catalogue, hostile
 
 VICTIM = catalogue.by_id("backward-dW1-no-1-over-m")  # fails its own hidden tests: a switched-off check would show
 BEFORE, AFTER = "0-victim-before", "z-victim-after"
 PACKAGE = Path(sandbox.__file__).resolve().parents[1]
+NBGRADER, OURS = "nbgrader autograde", "backprop-hw autograde"
+ON_CLUSTER = "backprop-hw autograde --scheduler (a Dask LocalCluster)"
+ON_WORKERS = "backprop-hw autograde --scheduler (a Dask LocalCluster) --bookkeeping workers, PostgreSQL"
+TOOLS = [NBGRADER, OURS, ON_CLUSTER, ON_WORKERS]
+OUR_TOOLS = [OURS, ON_CLUSTER, ON_WORKERS]
 
 
 def _attackers() -> dict[str, hostile.Attack]:
@@ -80,9 +86,9 @@ def _digest(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     return found
 
 
-def _course(root: Path, port: int) -> Course:
+def _course(root: Path, port: int, db_url: str | None = None) -> Course:
     source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
-    course = Course.create(root)
+    course = Course.create(root, db_url=db_url)
     course.generate_assignment()
     victim = VICTIM.notebook(source, release)
     course.submit(BEFORE, victim)
@@ -101,26 +107,36 @@ def _plain_nbgrader(course: Course) -> None:
         pass
 
 
-def _ours(course: Course) -> dict[str, dict]:
-    return autograde.run(course.root, paths.ASSIGNMENT, jobs=2, force=True, progress=False).outcomes
+def _ours(course: Course, scheduler: str = "", bookkeeping: str = "") -> dict[str, dict]:
+    return autograde.run(course.root, paths.ASSIGNMENT, jobs=2, force=True, progress=False,
+                         scheduler=scheduler, bookkeeping=bookkeeping).outcomes
 
 
 @pytest.fixture(scope="module")
-def attacked(tmp_path_factory):
-    """Both courses graded side by side, with what was on disk before and after."""
+def attacked(tmp_path_factory, postgres_server, dask_cluster):
+    """A course per tool, graded, with what was on disk before and after. Plain nbgrader grades beside
+    ours; our runs take turns (each changes the process's working folder, as nbgrader's converters do).
+    The cluster's workers stay up after a run, as a real cluster's do: what a notebook left running
+    there would still be found."""
     if sandbox._availability():
         pytest.fail(f"no sandbox on this machine: {sandbox._availability()} (the suite needs bubblewrap)")
     listener = Listener()
     package_before = {p: p.read_bytes() for p in PACKAGE.rglob("*.py")}
-    courses = {"nbgrader autograde": _course(tmp_path_factory.mktemp("attacked-nbgrader") / "course", listener.port),
-               "backprop-hw autograde": _course(tmp_path_factory.mktemp("attacked-ours") / "course", listener.port)}
+    folder = {NBGRADER: "attacked-nbgrader", OURS: "attacked-ours", ON_CLUSTER: "attacked-cluster",
+              ON_WORKERS: "attacked-workers"}
+    db_urls = {ON_WORKERS: postgres.create_database(postgres_server, "attacked_on_workers")}
+    courses = {tool: _course(tmp_path_factory.mktemp(folder[tool]) / "course", listener.port, db_urls.get(tool))
+               for tool in TOOLS}
     before = {tool: _digest(c.root) for tool, c in courses.items()}
+    scheduler = dask_cluster.scheduler_address
     try:
-        with ThreadPoolExecutor(2) as pool:
-            graded = [pool.submit(_plain_nbgrader, courses["nbgrader autograde"]),
-                      pool.submit(_ours, courses["backprop-hw autograde"])]
-            outcomes = [future.result() for future in graded][1]
-        leftovers = subprocess.run(["pgrep", "-f", hostile.LEFTOVER_MARKER], capture_output=True, text=True).stdout
+        with ThreadPoolExecutor(1) as pool:
+            plain = pool.submit(_plain_nbgrader, courses[NBGRADER])
+            outcomes = {OURS: _ours(courses[OURS]),
+                        ON_CLUSTER: _ours(courses[ON_CLUSTER], scheduler, "coordinator"),
+                        ON_WORKERS: _ours(courses[ON_WORKERS], scheduler, "workers")}
+            plain.result()
+        leftovers = subprocess.run(["pgrep", "-af", hostile.LEFTOVER_MARKER], capture_output=True, text=True).stdout
     finally:
         listener.close()
         changed = [p for p, data in package_before.items() if p.read_bytes() != data]
@@ -128,9 +144,6 @@ def attacked(tmp_path_factory):
             path.write_bytes(package_before[path])
         subprocess.run(["pkill", "-f", hostile.LEFTOVER_MARKER])
     return courses, before, listener.connections, changed, leftovers, outcomes
-
-
-TOOLS = ["nbgrader autograde", "backprop-hw autograde"]
 
 
 @pytest.mark.parametrize("tool", TOOLS)
@@ -187,10 +200,16 @@ def test_nothing_outside_the_attackers_own_copy_changed(attacked, tool):
     assert not (course.root / "filler").exists()
     assert not [k for k, v in after.items() if v.startswith("link -> ")]
     nbformat.validate(nbformat.read(course.root / "autograded" / BEFORE / paths.ASSIGNMENT / paths.NOTEBOOK, 4))
-    with sqlite3.connect(course.root / "gradebook.db") as db:
-        tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
-        manual = db.execute("select count(*) from grade where manual_score is not null").fetchone()[0]
-    assert "hacked" not in tables and manual == 0
+    engine = sqlalchemy.create_engine(course.gradebook_url)
+    try:
+        tables = set(sqlalchemy.inspect(engine).get_table_names())
+        with engine.connect() as db:
+            manual = db.execute(sqlalchemy.text("select count(*) from grade where manual_score is not null")).scalar()
+    finally:
+        engine.dispose()
+    assert "grade" in tables and "hacked" not in tables and manual == 0
+    if not course.gradebook_url.startswith("sqlite"):
+        assert not (course.root / "gradebook.db").exists()
 
 
 def test_no_connection_reached_the_listener_and_no_process_outlived_its_notebook(attacked):
@@ -199,13 +218,14 @@ def test_no_connection_reached_the_listener_and_no_process_outlived_its_notebook
     assert leftovers == "", f"processes left running: {leftovers}"
 
 
-def test_a_fork_bomb_is_that_submissions_status(attacked):
+@pytest.mark.parametrize("tool", OUR_TOOLS)
+def test_a_fork_bomb_is_that_submissions_status(attacked, tool):
     """backprop-hw autograde names the submission that hit the process limit; the others are ok. The count
     of refused forks comes from the pids cgroup, which the sandbox has when grading runs as root (as in CI);
     RLIMIT_NPROC, used otherwise, keeps none, and this attack catches its own errors."""
     if os.geteuid() != 0:
         pytest.skip("refused forks are counted by the pids cgroup, made when grading runs as root")
-    outcomes = attacked[-1]
+    outcomes = attacked[-1][tool]
     bomb = next(s for s, a in _attackers().items() if a.name == "fork-bomb")
     assert outcomes[bomb]["status"] == "processes", outcomes[bomb]
     assert outcomes[BEFORE]["status"] == outcomes[AFTER]["status"] == "ok"
@@ -289,6 +309,8 @@ def test_a_sandboxed_fork_server_hands_each_kernel_a_clean_sandbox(tmp_path):
                           f"subprocess.Popen(['sh', '-c', 'sleep 600 # {hostile.LEFTOVER_MARKER}'], start_new_session=True)\n"
                           "os.kill(1, signal.SIGKILL)\nprint('done')") == "done\n"
         worker._shut_down(first, None)
+        # what it started ended with it, not at its server's next fork (a Dask worker may fork none for days)
+        assert subprocess.run(["pgrep", "-af", hostile.LEFTOVER_MARKER], capture_output=True, text=True).stdout == ""
         second = supply.take()  # booted ahead in the other server while the first ran
         assert first.jail is not second.jail
         worker._shut_down(second, None)

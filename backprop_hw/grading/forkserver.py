@@ -312,7 +312,9 @@ class ForkedProcess:
 
 class SandboxedForkServer(ForkServer):
     """A fork server in a sandbox of its own (see sandbox.py), as the init of its pid namespace,
-    holding one kernel at a time; `clean()` before each fork ends whatever the last one left."""
+    holding one kernel at a time. `kernel_ended()` cleans the sandbox as soon as its kernel has
+    been shut down, so that nothing a notebook started outlives its grading (on a Dask worker the
+    servers stay up between runs); `clean()` before each fork makes sure of it whatever happened."""
 
     def __init__(self, policy) -> None:
         from backprop_hw.grading import sandbox
@@ -325,13 +327,27 @@ class SandboxedForkServer(ForkServer):
             preexec_fn=self.jail.enter_cgroup if self.jail.cgroup is not None else None)
         self.server_outer_pid: int | None = None  # the server, as the host sees it
         self.kernels = 0
+        self.dirty = False  # a kernel was forked since the last clean (or may have been)
+        self.last_kernel: int | None = None  # the kernel forked last, as the host sees it
 
     def clean(self) -> None:
-        self._ask({"clean": True})
+        """End every process of the sandbox but the server, and empty its /tmp (once is enough:
+        with no kernel, nothing in the sandbox can start a process)."""
+        if self.dirty:
+            self._ask({"clean": True})
+            self.dirty, self.last_kernel = False, None
+
+    def kernel_ended(self, pid: int | None) -> None:
+        """The kernel `pid` was shut down: if it is the one this server holds, clean up after it now,
+        not at the next fork (a kernel booting ahead in it since then is left alone)."""
+        if pid is not None and pid == self.last_kernel and self.alive():
+            self.clean()
 
     def fork(self, argv: list[str], env: dict[str, str]) -> int:
+        self.dirty = True
         inner = super().fork(argv, env)
-        return _outer_pid(self._server_pid(), inner)
+        self.last_kernel = _outer_pid(self._server_pid(), inner)
+        return self.last_kernel
 
     def _server_pid(self) -> int:
         if self.server_outer_pid is None:

@@ -491,10 +491,18 @@ def _shut_down(km: AsyncKernelManager | None, executor: LimitedExecute | None, c
                 client.stop_channels()
             except Exception:  # noqa: BLE001
                 pass
-    if km is not None:
-        try:  # also closes the manager's sockets and destroys its zmq context
-            run_sync(km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001  (already dead)
+    if km is None:
+        return
+    provisioner = km.provisioner  # (None after the shutdown)
+    server, pid = getattr(provisioner, "server", None), getattr(provisioner, "pid", None)
+    try:  # also closes the manager's sockets and destroys its zmq context
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001  (already dead)
+        pass
+    if isinstance(server, forkserver.SandboxedForkServer):
+        try:  # whatever the notebook left running in its sandbox ends with its grading
+            server.kernel_ended(pid)
+        except Exception:  # noqa: BLE001  (a server that died took its sandbox along; the next take() replaces it)
             pass
 
 
