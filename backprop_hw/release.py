@@ -14,6 +14,29 @@ from backprop_hw import generated, paths
 from backprop_hw.course import Course
 
 
+def _region_lines(nb, begin: str, end: str) -> tuple[set[str], set[str]]:
+    """(stripped lines inside begin/end regions, stripped lines outside them) over all cells."""
+    inside, outside = set(), set()
+    for cell in nb.cells:
+        in_region = False
+        for line in cell.source.splitlines():
+            if begin in line:
+                in_region = True
+            elif end in line:
+                in_region = False
+            elif line.strip():
+                (inside if in_region else outside).add(line.strip())
+    return inside, outside
+
+
+def secret_lines(nb) -> dict[str, set[str]]:
+    """Lines that occur only inside solution or only inside hidden-test regions of the source: what
+    must never reach a student (the release, a feedback file; the tests look for them there)."""
+    solution, not_solution = _region_lines(nb, "### BEGIN SOLUTION", "### END SOLUTION")
+    hidden, not_hidden = _region_lines(nb, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+    return {"solution": solution - not_solution, "hidden test": hidden - not_hidden}
+
+
 def generate(assignment: str = paths.ASSIGNMENT) -> Path:
     with tempfile.TemporaryDirectory(prefix="backprop-release-") as scratch:
         course = Course.create(Path(scratch) / "course", assignments=(assignment,))

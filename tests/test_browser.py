@@ -18,11 +18,10 @@ import nbformat
 import pytest
 
 import browser
-from backprop_hw import notebooks, paths
+from backprop_hw import notebooks, paths, release
 from backprop_hw.course import Course
 from backprop_hw.harness import catalogue
 from backprop_hw.samples import REFERENCE
-from test_release import secret_lines
 
 COURSE_ID = "backprop-course"  # nbgrader_config.py's CourseDirectory.course_id
 SUCCESS = "Success! Your notebook passes all the tests."
@@ -225,7 +224,7 @@ def test_an_instructor_releases_collects_autogrades_and_gives_feedback_in_the_fo
     assert "HiddenTestFailure: backward_propagation(parameters with n_x=" in text
     assert "dW1 should be the mean over the m examples" in text
     assert "BEGIN HIDDEN TESTS" not in text and "backprop_hw" not in page.content()
-    leaked = secret_lines(source_nb)["hidden test"] & {line.strip() for line in text.splitlines()}
+    leaked = release.secret_lines(source_nb)["hidden test"] & {line.strip() for line in text.splitlines()}
     assert not leaked, f"hidden test code in the feedback: {sorted(leaked)[:3]}"
     page.get_by_text("HiddenTestFailure: backward_propagation(").first.scroll_into_view_if_needed()
     browser.screenshot(page, "student-feedback")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,7 +16,7 @@ import time
 
 import pytest
 
-from backprop_hw import notebooks, paths
+from backprop_hw import localhost, notebooks, paths
 from backprop_hw.course import Course
 from backprop_hw.grading import autograde, postgres
 from backprop_hw.harness import catalogue
@@ -37,17 +36,11 @@ def submitted(tmp_path) -> Course:
     return course
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_an_unreachable_scheduler_is_a_clear_error(submitted):
     """Nobody listens at the address: the command says so and stops with status 1, from the command
     line's --scheduler and from c.Cluster.scheduler in the course's nbgrader_config.py alike."""
     course = submitted
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://{localhost.HOST}:{localhost.free_port()}"
     with (course.root / "nbgrader_config.py").open("a") as config:
         config.write("c.Cluster.connect_timeout = 3\n")
     command = [sys.executable, "-m", "backprop_hw.cli", "autograde", paths.ASSIGNMENT, "--course", str(course.root)]
@@ -115,7 +108,7 @@ def test_bookkeeping_on_workers_refuses_a_sqlite_gradebook(submitted):
     """Workers on other machines cannot write the course's sqlite file: the command says what it
     needs and stops with status 1 before it reaches for the cluster, and nothing is graded."""
     done = subprocess.run([sys.executable, "-m", "backprop_hw.cli", "autograde", paths.ASSIGNMENT, "--course",
-                           str(submitted.root), "--scheduler", f"tcp://127.0.0.1:{_free_port()}", "--bookkeeping", "workers"],
+                           str(submitted.root), "--scheduler", f"tcp://{localhost.HOST}:{localhost.free_port()}", "--bookkeeping", "workers"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr
     assert "--bookkeeping workers needs a gradebook every worker can write" in done.stderr, done.stderr

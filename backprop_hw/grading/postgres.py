@@ -15,11 +15,12 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Iterator
+
+from backprop_hw import localhost
 
 INSTALL_HINT = "install PostgreSQL's programs: sudo apt-get install postgresql (Fedora: sudo dnf install postgresql-server)"
 SERVICE_USER = "postgres"  # the system user Debian's package creates
@@ -36,12 +37,6 @@ def bin_dir() -> Path | None:
         return Path(on_path).parent
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _as_service_user() -> list[str]:
@@ -72,7 +67,7 @@ def local_server() -> Iterator[str]:
         service = pwd.getpwnam(SERVICE_USER)
         for path in (folder, sockets, password_file):
             os.chown(path, service.pw_uid, service.pw_gid)
-    port = _free_port()
+    port = localhost.free_port()
 
     def run(*command: str) -> None:
         done = subprocess.run(prefix + list(command), capture_output=True, text=True)
@@ -82,10 +77,10 @@ def local_server() -> Iterator[str]:
     try:
         run(str(programs / "initdb"), "-D", str(data), "--username=postgres", f"--pwfile={password_file}",
             "--auth=scram-sha-256", "--encoding=UTF8", "--no-instructions")
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off"  # fsync off: a test server
+        options = f"-c listen_addresses={localhost.HOST} -p {port} -k {sockets} -c fsync=off"  # fsync off: a test server
         run(str(programs / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-o", options, "-w", "start")
         try:
-            yield f"postgresql+psycopg://postgres:{password}@127.0.0.1:{port}/postgres"
+            yield f"postgresql+psycopg://postgres:{password}@{localhost.HOST}:{port}/postgres"
         finally:
             subprocess.run(prefix + [str(programs / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                            capture_output=True)
