@@ -7,7 +7,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from backprop_hw import paths
+from backprop_hw import localhost, paths
 
 INSTALL_HINT = ("the browser tests need Debian's Chromium: sudo apt-get install chromium "
                 "(./run.sh test installs it where it can; BACKPROP_HW_CHROMIUM names another Chromium)")
@@ -37,12 +36,6 @@ def chromium() -> str | None:
     if named:
         return named if Path(named).is_file() else None
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -68,14 +61,14 @@ def jupyter_server(root: Path, scratch: Path) -> Iterator[JupyterServer]:
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(scratch / "jupyter-runtime"),
                PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = localhost.free_port(), secrets.token_hex(16)
     log = (scratch / "jupyter-server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--ServerApp.ip={localhost.HOST}",
          f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
          f"--ServerApp.root_dir={root}", *(["--allow-root"] if os.geteuid() == 0 else [])],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    served = JupyterServer(f"http://127.0.0.1:{port}", token, root)
+    served = JupyterServer(f"http://{localhost.HOST}:{port}", token, root)
     try:
         deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
         while True:
@@ -147,15 +140,25 @@ def stderr_outputs(page) -> list[str]:
 
 
 def save(page, path: Path) -> None:
-    """Save the notebook (Ctrl+S, as a student does) and wait until the file on disk is rewritten."""
+    """Save the notebook (Ctrl+S, as a student does) and wait until the file on disk is rewritten
+    whole: Jupyter's atomic writing keeps a copy in `.~<name>` while it writes the file in place,
+    and removes it once done (before that, the file may be cut short, or empty)."""
     before = path.stat().st_mtime_ns
     page.locator(".jp-Notebook .jp-Cell").first.click()
     page.keyboard.press("Control+s")
     deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
-    while path.stat().st_mtime_ns == before:
+    while path.stat().st_mtime_ns == before or (path.parent / f".~{path.name}").exists() or not _whole_json(path):
         if time.monotonic() > deadline:
             raise AssertionError(f"{path.name} was not saved within {UI_TIMEOUT_MS // 1000} s")
         time.sleep(0.1)
+
+
+def _whole_json(path: Path) -> bool:
+    try:
+        json.loads(path.read_text())
+    except ValueError:
+        return False
+    return True
 
 
 def validate(page) -> str:
