@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from jupyter_server.services.contents.fileio import path_to_intermediate
+
 from backprop_hw import localhost, paths
 
 INSTALL_HINT = ("the browser tests need Debian's Chromium: sudo apt-get install chromium "
@@ -141,24 +143,16 @@ def stderr_outputs(page) -> list[str]:
 
 def save(page, path: Path) -> None:
     """Save the notebook (Ctrl+S, as a student does) and wait until the file on disk is rewritten
-    whole: Jupyter's atomic writing keeps a copy in `.~<name>` while it writes the file in place,
-    and removes it once done (before that, the file may be cut short, or empty)."""
+    whole: Jupyter's atomic writing copies the file aside (`path_to_intermediate`) before it writes
+    it in place, and removes the copy once done (before that, the file may be cut short, or empty)."""
     before = path.stat().st_mtime_ns
     page.locator(".jp-Notebook .jp-Cell").first.click()
     page.keyboard.press("Control+s")
     deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
-    while path.stat().st_mtime_ns == before or (path.parent / f".~{path.name}").exists() or not _whole_json(path):
+    while path.stat().st_mtime_ns == before or os.path.exists(path_to_intermediate(str(path))):
         if time.monotonic() > deadline:
             raise AssertionError(f"{path.name} was not saved within {UI_TIMEOUT_MS // 1000} s")
         time.sleep(0.1)
-
-
-def _whole_json(path: Path) -> bool:
-    try:
-        json.loads(path.read_text())
-    except ValueError:
-        return False
-    return True
 
 
 def validate(page) -> str:
