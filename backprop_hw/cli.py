@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from backprop_hw import paths
+from backprop_hw.grading.errors import SandboxUnavailable, SchedulerUnreachable
 
 NO_SANDBOX_HELP = ("run student code without the bubblewrap sandbox (warns): it can then change the hidden "
                    "tests, read source/, write the gradebook and reach the network")
@@ -46,9 +47,6 @@ def positive_int(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from backprop_hw.grading.cluster import SchedulerUnreachable
-    from backprop_hw.grading.sandbox import SandboxUnavailable
-
     argv = sys.argv[1:] if argv is None else list(argv)
     command = next((a for a in argv if not a.startswith("-")), "")
     prog = f"backprop-hw {command}".strip()
@@ -178,12 +176,10 @@ def check_output_folder(prog: str, option: str, folder: Path) -> None:
 
 
 def check_notebook_paths(prog: str, targets: list[Path]) -> None:
-    from backprop_hw.grading.grade import find_notebooks
-
     missing = [str(t) for t in targets if not t.exists()]
     if missing:
         raise UsageError(prog, f"no such file or folder: {', '.join(missing)}")
-    if not find_notebooks(targets):
+    if not paths.find_notebooks(targets):
         raise UsageError(prog, f"no notebooks (*.ipynb) in {' '.join(map(str, targets))}")
 
 

@@ -29,3 +29,15 @@ def check_repository() -> None:
             f"backprop-hw: cannot find the course at {REPO_ROOT} (no source/{ASSIGNMENT}/{NOTEBOOK} or "
             f"nbgrader_config.py). Install it from the repository with `pip install -e .` (./run.sh does)."
         )
+
+
+def find_notebooks(targets: list[Path]) -> list[Path]:
+    """Files named on the command line (whatever their extension) and *.ipynb under folders."""
+    found: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            found += sorted(p for p in target.rglob("*.ipynb")
+                            if ".ipynb_checkpoints" not in p.parts and not p.name.startswith("."))
+        else:
+            found.append(target)
+    return found

@@ -103,7 +103,7 @@ def main() -> None:
         # a first run: no scratch course kept from before (it costs one `nbgrader generate_assignment`)
         os.environ["XDG_CACHE_HOME"] = str(scratch / "cache")
         started = time.perf_counter()
-        results = grade.grade(grade.find_notebooks([loose]), jobs=args.jobs, use_cache=False, progress=False)
+        results = grade.grade(paths.find_notebooks([loose]), jobs=args.jobs, use_cache=False, progress=False)
         seconds_grade = time.perf_counter() - started
 
         failures = []

@@ -150,7 +150,7 @@ def loose_files(harness, tmp_path_factory):
         if "nbgrader" in cell.metadata:
             cell.metadata.nbgrader.schema_version = 2
     nbformat.write(old, str(folder / "old-nbgrader.ipynb"))
-    files = grade.find_notebooks([folder])
+    files = paths.find_notebooks([folder])
     kept = tmp_path_factory.mktemp("loose-graded") / "course"
     graded = grade.grade(files, use_cache=False, progress=False, keep=kept)
     ids = grade.student_ids(files)

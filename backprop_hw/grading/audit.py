@@ -46,7 +46,7 @@ def audit(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
 
 def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, use_cache: bool, sandboxed: bool = True) -> int:
     paths.check_repository()
-    files = grade_module.find_notebooks(targets)  # the command line has checked that there are some
+    files = paths.find_notebooks(targets)  # the command line has checked that there are some
     policy = sandbox.course_policy()
     if sandboxed and policy.enabled:
         sandbox.check(policy)  # no sandbox: say so before any work (unless the course opted out)

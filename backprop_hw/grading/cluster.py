@@ -22,6 +22,7 @@ from traitlets import Enum, Float, Unicode
 from traitlets.config import Configurable
 
 from backprop_hw.grading import worker as runner
+from backprop_hw.grading.errors import SchedulerUnreachable
 
 PLUGIN_NAME = "backprop-hw-grading"
 
@@ -37,10 +38,6 @@ class Cluster(Configurable):
                             "against a shared gradebook (PostgreSQL), which one coordinator's CPU would "
                             "otherwise limit to about 10 workers.").tag(config=True)
     connect_timeout = Float(30.0, help="Seconds to wait for the scheduler before giving up.").tag(config=True)
-
-
-class SchedulerUnreachable(RuntimeError):
-    pass
 
 
 def _worker_plugin(settings: dict):

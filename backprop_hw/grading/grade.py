@@ -62,18 +62,6 @@ class FileResult:
         return self.status not in ("unreadable", "not graded")
 
 
-def find_notebooks(targets: list[Path]) -> list[Path]:
-    """Files named on the command line (whatever their extension) and *.ipynb under folders."""
-    found: list[Path] = []
-    for target in targets:
-        if target.is_dir():
-            found += sorted(p for p in target.rglob("*.ipynb")
-                            if ".ipynb_checkpoints" not in p.parts and not p.name.startswith("."))
-        else:
-            found.append(target)
-    return found
-
-
 def grader_fingerprint(assignment: str, extra_args: list[str] | None = None) -> str:
     """Changes whenever anything that decides a grade changes: source, checks, the grading
     code, config and its overrides on the command line, nbgrader, Python and NumPy (a grade must
@@ -272,7 +260,7 @@ def write_csv(results: list[FileResult], path: Path) -> None:
 def main(targets: list[Path], assignment: str, jobs: int, as_json: bool, csv_path: Path | None, use_cache: bool,
          sandboxed: bool = True) -> int:
     paths.check_repository()
-    files = find_notebooks(targets)  # the command line has checked that there are some
+    files = paths.find_notebooks(targets)  # the command line has checked that there are some
     policy = sandbox.course_policy()
     if sandboxed and policy.enabled:
         sandbox.check(policy)  # no sandbox: say so before any work (unless the course opted out)

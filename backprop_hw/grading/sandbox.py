@@ -44,6 +44,7 @@ from traitlets import Bool, Integer
 from traitlets.config import Configurable
 
 from backprop_hw import paths
+from backprop_hw.grading.errors import SandboxUnavailable
 
 ENTRY = Path(__file__).with_name("sandbox_entry.py")
 WORKDIR = "/tmp/submission"  # the working copy, inside the sandbox
@@ -67,10 +68,6 @@ class Sandbox(Configurable):
                                     "submission (files the notebook writes count against it).").tag(config=True)
     max_processes = Integer(64, help="Processes and threads the student's code may have at once (a kernel "
                                      "needs about 10).").tag(config=True)
-
-
-class SandboxUnavailable(RuntimeError):
-    """No sandbox can be made here; the message says why and how to install one."""
 
 
 @dataclass(frozen=True)
