@@ -115,22 +115,50 @@ every_python() {
 
 across_pythons() {
   # The demo and the catalogue's grading on every Python 3.10+ here; per-cell scores compared.
-  local out=build/pythons candidate version env status=0
+  # Much of this is one core's work (pip; the demo grades one kernel at a time), so the other
+  # Pythons' environments are built, one after the other, while this environment's Python grades,
+  # and each Python's demo runs beside its catalogue.
+  local out=build/pythons candidate version env status=0 i main demo builder built
+  local -a candidates=() versions=() envs=()
   rm -rf "$out" && mkdir -p "$out/scores"
   "$venv/bin/python" -m backprop_hw.harness.pythons write "$out/catalogue"
-  for candidate in $(every_python); do
+  main=$("$venv/bin/python" -c 'import platform; print(platform.python_version())')
+  for candidate in $("$venv/bin/python" -c 'import sys; print(sys.executable)') $(every_python); do
     version=$("$candidate" -c 'import platform; print(platform.python_version())')
+    [[ " ${versions[*]} " != *" $version "* ]] || continue
     env=.venv-$version
-    [ "$("$venv/bin/python" -c 'import platform; print(platform.python_version())')" = "$version" ] && env=$venv
-    make_environment "$env" "$candidate"
-    echo "run.sh: Python $version: the demo, then the catalogue graded" >&2
-    if ! PATH="$PWD/$env/bin:$PATH" backprop-hw demo --course-dir "$out/demo-$version" >"$out/demo-$version.log" 2>&1; then
+    [ "$version" = "$main" ] && env=$venv
+    candidates+=("$candidate"); versions+=("$version"); envs+=("$env")
+  done
+  (
+    for i in "${!candidates[@]}"; do
+      built=0
+      make_environment "${envs[$i]}" "${candidates[$i]}" >"$out/environment-${versions[$i]}.log" 2>&1 || built=$?
+      echo "$built" >"$out/environment-${versions[$i]}.status"
+    done
+  ) &
+  builder=$!
+  trap 'kill "$builder" 2>/dev/null || true' EXIT
+  for i in "${!candidates[@]}"; do
+    version=${versions[$i]} env=${envs[$i]}
+    until [ -f "$out/environment-$version.status" ] || ! kill -0 "$builder" 2>/dev/null; do sleep 1; done
+    if [ "$(cat "$out/environment-$version.status" 2>/dev/null)" != 0 ]; then
+      echo "run.sh: no environment for Python $version: see $out/environment-$version.log" >&2
+      status=1
+      continue
+    fi
+    echo "run.sh: Python $version: the demo and the catalogue graded side by side" >&2
+    PATH="$PWD/$env/bin:$PATH" backprop-hw demo --course-dir "$out/demo-$version" >"$out/demo-$version.log" 2>&1 &
+    demo=$!
+    PATH="$PWD/$env/bin:$PATH" backprop-hw grade "$out/catalogue" --json --no-cache --jobs 2 \
+      >"$out/scores/python-$version.json" 2>"$out/grade-$version.log" || true  # not-graded files show in the comparison
+    if ! wait "$demo"; then
       echo "run.sh: the demo failed on Python $version: see $out/demo-$version.log" >&2
       status=1
     fi
-    PATH="$PWD/$env/bin:$PATH" backprop-hw grade "$out/catalogue" --json --no-cache --jobs 2 \
-      >"$out/scores/python-$version.json" 2>"$out/grade-$version.log" || true  # not-graded files show in the comparison
   done
+  wait "$builder" || true
+  trap - EXIT
   "$venv/bin/python" -m backprop_hw.harness.pythons compare "$out"/scores/*.json || status=1
   return $status
 }
