@@ -138,7 +138,7 @@ across_pythons() {
     done
   ) &
   builder=$!
-  trap 'kill "$builder" 2>/dev/null || true' EXIT
+  trap "kill $builder 2>/dev/null || true" EXIT  # expanded now: at exit this function's locals are gone
   for i in "${!candidates[@]}"; do
     version=${versions[$i]} env=${envs[$i]}
     until [ -f "$out/environment-$version.status" ] || ! kill -0 "$builder" 2>/dev/null; do sleep 1; done
