@@ -123,7 +123,7 @@ across_pythons() {
   rm -rf "$out" && mkdir -p "$out/scores"
   "$venv/bin/python" -m backprop_hw.harness.pythons write "$out/catalogue"
   main=$("$venv/bin/python" -c 'import platform; print(platform.python_version())')
-  for candidate in $("$venv/bin/python" -c 'import sys; print(sys.executable)') $(every_python); do
+  for candidate in "$venv/bin/python" $(every_python); do  # this environment's Python first
     version=$("$candidate" -c 'import platform; print(platform.python_version())')
     [[ " ${versions[*]} " != *" $version "* ]] || continue
     env=.venv-$version
