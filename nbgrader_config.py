@@ -9,7 +9,8 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, Execute, GetGrades,
                                     OverwriteCells, OverwriteKernelspec)
 
-from backprop_hw.grading.recovery import RecoveringExecute
+from backprop_hw.grading.execute import GradingExecute
+from backprop_hw.grading.links import CollectWithoutLinks, RefuseLinks
 from backprop_hw.grading.repair import RepairMetadata
 from backprop_hw.nbgrader_plugins import HideHiddenTestTracebacks, LatePenaltyPerDay, NoResultsInTestCells
 
@@ -24,7 +25,8 @@ c.CourseDirectory.course_id = "backprop-course"
 c.Execute.timeout = 30
 
 # Student code runs in a sandbox (bubblewrap; backprop_hw/grading/sandbox.py): it sees the
-# system and the Python environment read-only, not the course root, the repository or your
+# system and the Python environment read-only, not the course root, the repository, the grader's
+# package (but its folder backprop_hw/inside/, which holds no answer key and no check) or your
 # home; it writes only to its own working copy in a private, capped /tmp; no network; at most
 # max_processes processes; nothing it starts outlives its kernel. Without bubblewrap, grading
 # stops and says how to install it. Sandbox.enabled = False grades without it (every run warns).
@@ -33,20 +35,30 @@ c.Sandbox.enabled = True
 c.Sandbox.tmp_size_mb = 512  # the working copy and /tmp; the notebook writes nothing there itself
 c.Sandbox.max_processes = 64  # a kernel uses about 10 (threads count too)
 
-# A kernel that dies (os._exit, a segfault, killed for its memory) costs the cell it died in:
-# RecoveringExecute marks that cell 0 with a message, restarts the kernel, runs the earlier
-# cells again but the test cells and that one, and goes on (backprop_hw/grading/recovery.py).
-# nbgrader's own Execute would leave every later cell ungraded.
+# GradingExecute replaces nbgrader's Execute (backprop_hw/grading/execute.py). The hidden tests
+# run here, in nbgrader's process, never in the student's kernel: the kernel runs the student's
+# cells and the visible tests, and each hidden check calls the student's functions through a
+# channel that carries plain data only, so nothing in a notebook can reach the checks, the
+# answer key or the verdict. A kernel that dies (os._exit, a segfault, killed for its memory)
+# costs the cell it died in: that cell scores 0 with a message, the kernel is restarted, the
+# earlier cells run again but the test cells and that one, and grading goes on; nbgrader's own
+# Execute would leave every later cell ungraded.
 # Right after execution, NoResultsInTestCells drops any execute_result of a test cell: nbgrader
 # would read a number there as the cell's score, and only the student's code could put one there.
 _preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
-c.Autograde.autograde_preprocessors = [RecoveringExecute if p is Execute else p for p in _preprocessors]
+c.Autograde.autograde_preprocessors = [GradingExecute if p is Execute else p for p in _preprocessors]
 c.Autograde.autograde_preprocessors.insert(1, NoResultsInTestCells)
-c.RecoveringExecute.max_restarts = 3  # per notebook; after that a death stops it, as in nbgrader
+c.GradingExecute.max_restarts = 3  # per notebook; after that a death stops it, as in nbgrader
 
 # A runaway print loop must not make the autograded notebook or the feedback huge.
 c.LimitOutput.max_lines = 300
 c.LimitOutput.max_traceback = 60
+
+# A submission's links and special files are never followed (backprop_hw/grading/links.py):
+# `nbgrader collect` leaves them out of submitted/, and autograde grades a notebook that is a
+# link as missing and removes what nbgrader copied through a link before any kernel starts.
+# nbgrader itself follows them, so a link to source/ would be graded as the solution.
+c.ExchangeFactory.collect = CollectWithoutLinks
 
 # Before autograding, nbgrader metadata that an editor stripped or a student
 # damaged (a test cell deleted, moved, copied, its grade_id edited) is restored by
@@ -54,6 +66,7 @@ c.LimitOutput.max_traceback = 60
 # logged; nbgrader alone would score such cells 0, or stop the whole run at a
 # copied test cell. Then nbgrader's own sanitizing, unchanged.
 c.Autograde.sanitize_preprocessors = [
+    RefuseLinks,
     RepairMetadata,
     ClearOutput,
     DeduplicateIds,

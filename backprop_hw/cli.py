@@ -16,8 +16,8 @@ from pathlib import Path
 from backprop_hw import paths
 from backprop_hw.grading.errors import SandboxUnavailable, SchedulerUnreachable
 
-NO_SANDBOX_HELP = ("run student code without the bubblewrap sandbox (warns): it can then change the hidden "
-                   "tests, read source/, write the gradebook and reach the network")
+NO_SANDBOX_HELP = ("run student code without the bubblewrap sandbox (warns): it can then read source/ and the "
+                   "answer key, write the gradebook and reach the network")
 JOBS_HELP = "parallel workers, a whole number from 1 up (default: the course's GradingLimits.jobs, 2)"
 
 
@@ -110,15 +110,6 @@ def parser() -> Parser:
     grade.add_argument("--csv", type=Path, metavar="FILE", help="also write the results to a CSV file")
     grade.add_argument("--no-cache", action="store_true", help="grade again even files graded before")
     grade.add_argument("--no-sandbox", action="store_true", help=NO_SANDBOX_HELP)
-
-    audit = command("audit", "grade notebooks again in a clean room (their functions alone, in a process of "
-                             "their own) and report where it differs from the notebook grade")
-    audit.add_argument("paths", nargs="+", type=Path, help="notebooks (any name) or folders searched for *.ipynb")
-    audit.add_argument("--assignment", default=paths.ASSIGNMENT, help="which assignment they are (default: %(default)s)")
-    audit.add_argument("--jobs", type=positive_int, default=0, help=JOBS_HELP)
-    audit.add_argument("--json", action="store_true", help="print the results as JSON")
-    audit.add_argument("--no-cache", action="store_true", help="grade the notebooks again even if graded before")
-    audit.add_argument("--no-sandbox", action="store_true", help=NO_SANDBOX_HELP)
 
     autograde = command("autograde", "nbgrader autograde of a course's submitted/ with parallel workers")
     autograde.add_argument("assignment")
@@ -214,7 +205,7 @@ def sqlite_header(file: Path) -> bytes:
 
 def check_arguments(args: argparse.Namespace) -> None:
     prog = f"backprop-hw {args.command}"
-    if args.command in ("grade", "audit"):
+    if args.command == "grade":
         paths.check_repository()
         check_assignment(prog, args.assignment, paths.SOURCE_DIR)
         check_notebook_paths(prog, args.paths)
@@ -261,11 +252,6 @@ def run(args: argparse.Namespace) -> int:
 
         return grade_module.main(args.paths, args.assignment, args.jobs, args.json, args.csv, not args.no_cache,
                                  sandboxed=not args.no_sandbox)
-    if args.command == "audit":
-        from backprop_hw.grading import audit as audit_module
-
-        return audit_module.main(args.paths, args.assignment, args.jobs, args.json, not args.no_cache,
-                                 sandboxed=not args.no_sandbox)
     if args.command == "autograde":
         return autograde(args)
     if args.command == "report":
@@ -295,6 +281,8 @@ def autograde(args: argparse.Namespace) -> int:
         print(f"{student}: {outcome['status']}: {outcome['message']}", file=sys.stderr)
     for student, notes in sorted(converter.repairs.items()):
         print(f"{student}: repaired nbgrader metadata: {'; '.join(notes)}", file=sys.stderr)
+    for student, notes in sorted(converter.refusals.items()):
+        print(f"{student}: refused: {'; '.join(notes)}", file=sys.stderr)
     for student, names in autograde_module.misnamed_notebooks(args.course, args.assignment).items():
         print(f"{student}: handed in {', '.join(names)}, not {paths.NOTEBOOK}: nothing graded; rename it in "
               f"submitted/{student}/{args.assignment}/ and run again, or grade it with `backprop-hw grade`",

@@ -48,27 +48,63 @@ def graded_cells(nb: NotebookNode) -> list[GradedCell]:
     return cells
 
 
-ISOLATE_CALL = re.compile(r'isolate\("(\w+)"\)')
-HIDDEN_CHECK_CALL = re.compile(r"^\s*(check_\w+)\(\w+\)", flags=re.MULTILINE)
+HIDDEN_BLOCK = re.compile(r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*#+[ \t]*END HIDDEN TESTS[ \t]*(?:\n|$)",
+                          flags=re.MULTILINE | re.DOTALL)
+HIDDEN_CHECK = re.compile(r"\s*(check_\w+)\((\w+)\)\s*")
+
+
+class CourseError(ValueError):
+    """The course's own notebook is wrong (a hidden block the grader cannot read): not a student's fault."""
+
+
+@dataclass(frozen=True)
+class HiddenTest:
+    """What a graded test cell's hidden block says: which check the grader runs, on which function."""
+
+    check: str  # the name of a backprop_hw.checks function, e.g. check_sigmoid
+    function: str  # the graded function it is given, e.g. sigmoid
+    visible: str  # the cell without its hidden block: what the kernel runs
+
+
+def hidden_test(source: str) -> HiddenTest | None:
+    """The hidden test of a cell's source, or None for a cell without a hidden block.
+
+    The block holds one line, `check_<name>(<function>)`: the grader, not the kernel, runs that
+    check (backprop_hw/checks) on the student's function. Anything else in it is an error of the
+    course's notebook (CourseError), never run anywhere."""
+    found = HIDDEN_BLOCK.search(source)
+    if found is None:
+        return None
+    call = HIDDEN_CHECK.fullmatch(found.group(1))
+    if call is None:
+        raise CourseError(f"a hidden block must hold one line `check_<name>(<function>)`, not {found.group(1)!r}")
+    return HiddenTest(call.group(1), call.group(2), source[:found.start()] + source[found.end():])
 
 
 def cell_functions(source: NotebookNode) -> dict[str, str]:
-    """{test cell grade_id: the graded function it tests}, read off each cell's isolate("...") call."""
-    return _read_off_test_cells(source, ISOLATE_CALL)
+    """{test cell grade_id: the graded function it tests}, read off each cell's hidden block."""
+    return {grade_id: test.function for grade_id, test in _hidden_tests(source).items()}
 
 
 def cell_checks(source: NotebookNode) -> dict[str, str]:
-    """{test cell grade_id: the hidden check it calls (check_...)}, read off the cell's first check call."""
-    return _read_off_test_cells(source, HIDDEN_CHECK_CALL)
+    """{test cell grade_id: the hidden check the grader runs for it (check_...)}."""
+    return {grade_id: test.check for grade_id, test in _hidden_tests(source).items()}
 
 
-def _read_off_test_cells(source: NotebookNode, pattern: re.Pattern) -> dict[str, str]:
+def _hidden_tests(source: NotebookNode) -> dict[str, HiddenTest]:
     found = {}
     for cell in source.cells:
         meta = nbgrader_meta(cell)
-        if meta.get("grade") and not meta.get("solution") and (match := pattern.search(cell.source)):
-            found[meta["grade_id"]] = match.group(1)
+        if meta.get("grade") and not meta.get("solution") and (test := hidden_test(cell.source)) is not None:
+            found[meta["grade_id"]] = test
     return found
+
+
+def python_of(source: str) -> str:
+    """A cell as the kernel runs it: IPython syntax (magics, !shell, x?) turned into Python calls."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
 
 
 def solution_cells(nb: NotebookNode) -> dict[str, NotebookNode]:

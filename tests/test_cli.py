@@ -55,8 +55,6 @@ BAD_COMMAND_LINES = {
     "grade --csv naming a folder": (["grade", "some.ipynb", "--csv", "."], "outside", ["--csv", "folder"]),
     "grade --jobs -3": (["grade", "some.ipynb", "--jobs", "-3"], "outside", ["--jobs", "at least 1", "-3"]),
     "grade --jobs x": (["grade", "some.ipynb", "--jobs", "x"], "outside", ["--jobs", "'x' is not a whole number"]),
-    "audit an unknown assignment": (["audit", "--assignment", "nosuch", "some.ipynb"], "outside", ["backprop-hw audit: error:", "'nosuch'"]),
-    "audit --jobs -1": (["audit", "some.ipynb", "--jobs", "-1"], "outside", ["--jobs", "at least 1"]),
     "release an unknown assignment": (["release", "nosuch"], "outside", ["backprop-hw release: error:", "'nosuch'", "backprop"]),
     "edition build of an unknown language": (["edition", "build", "xx"], "outside", ["editions/xx.json", "there: uk", "edition extract xx"]),
     "edition with a bad language code": (["edition", "extract", "../x"], "outside", ["not a language code"]),
@@ -101,7 +99,7 @@ def test_a_failure_of_the_work_is_one_line_and_exit_1_and_debug_shows_the_traceb
 
 def test_help_says_what_jobs_takes():
     """--jobs in --help: a whole number from 1, and what the default is."""
-    for command in ("grade", "audit", "autograde"):
+    for command in ("grade", "autograde"):
         result = run([command, "--help"], Path.cwd())
         assert result.returncode == 0
         assert "from 1 up" in " ".join(result.stdout.split()), command

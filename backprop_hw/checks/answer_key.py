@@ -3,11 +3,18 @@
 Written apart from the notebook's reference solution, in plain formulas, so
 that a slip in one is caught by the other (``tests/test_checks.py`` checks
 the two against each other and against numerical gradients). The hidden tests
-use it to build trusted inputs (a real forward pass, true gradients) and to
-stand in for a student's other functions while one function is tested.
+use it, in the grader's process, to build trusted inputs (a real forward pass,
+true gradients) and to judge the student's answers. While one function is
+tested, the student's other graded functions are replaced by stand-ins from
+here; those run in the student's kernel, so only the key of functions whose
+test cells are all graded ever goes there (stand_in_source).
 """
 
 from __future__ import annotations
+
+import ast
+import functools
+import inspect
 
 import numpy as np
 
@@ -136,3 +143,60 @@ GRADED_FUNCTIONS = {
         "initialize_parameters", "update_parameters", "nn_model", "predict",
     )
 }
+
+
+# The arguments of the vectorized functions that carry the m examples (as columns, or as a cache of
+# them): a loop whose length depends on these is a loop over the examples (checks/loops.py).
+EXAMPLE_ARGUMENTS = {
+    "forward_propagation": ("X",),
+    "compute_cost": ("A2", "Y"),
+    "backward_propagation": ("cache", "X", "Y"),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _definitions() -> dict[str, tuple[str, frozenset[str]]]:
+    """{name: (source, names it uses)} of this module's and numerical.py's top-level functions and constants."""
+    from backprop_hw.checks import numerical
+
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    for module in (numerical, __import__(__name__, fromlist=["_"])):
+        for node in ast.parse(inspect.getsource(module)).body:
+            if isinstance(node, ast.FunctionDef):
+                names = [node.name]
+            elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+                names = [t.id for t in node.targets]
+            else:
+                continue
+            used = frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+            for name in names:
+                found[name] = (ast.get_source_segment(inspect.getsource(module), node), used)
+    return found
+
+
+def stand_in_source(released: set[str]) -> tuple[str, list[str]]:
+    """Python source that defines the answer key of the `released` graded functions (those whose
+    test cells are all graded), and their names: what stands in for them in a student's kernel.
+
+    A function is left out if its key needs the key of a graded function not released (none does:
+    each calls only functions graded before it), so no other function's key ever leaves here."""
+    definitions = _definitions()
+    needed: dict[str, None] = {}  # in order of dependency, each before what uses it
+
+    def add(name: str, path: tuple[str, ...]) -> bool:
+        if name in GRADED_FUNCTIONS and name not in released:
+            return False
+        if name in needed or name in path:
+            return True
+        source_and_used = definitions.get(name)
+        if source_and_used is None:
+            return True  # a builtin, np, or a local name
+        if not all(add(used, path + (name,)) for used in sorted(source_and_used[1]) if used != name):
+            return False
+        needed[name] = None
+        return True
+
+    shipped = [name for name in GRADED_FUNCTIONS if name in released and add(name, ())]
+    source = "\n\n".join(["from __future__ import annotations\nimport numpy as np"]
+                          + [definitions[name][0] for name in needed])
+    return source, shipped

@@ -1,4 +1,10 @@
-"""How the hidden tests call a student's function: quietly, in isolation, with clear failures."""
+"""How the hidden tests call a student's function: quietly, in isolation, with clear failures.
+
+A check receives either a plain function (the tests of the checks, the mutation harness) or, when
+a notebook is graded, an OutsideFunction: a name in the student's kernel, called through the
+grader's channel (grading/channel.py). Both are called the one way of inside/kernel_end.run_call,
+there or here, and their replies become the same verdicts and messages here, in the grader.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,15 @@ import contextlib
 import contextvars
 import functools
 import inspect
-import io
-import linecache
-import os
-import sys
-import traceback
-import warnings
-from types import TracebackType
 from typing import Any, Callable, Iterator, NoReturn
 
 import numpy as np
 
 from backprop_hw.checks import answer_key
-from backprop_hw.checks.isolation import quiet, swap_in
-from backprop_hw.checks.numerical import relative_difference
-from backprop_hw.checks.line_count import TracingChanged, count_lines
 from backprop_hw.checks.messages import say
+from backprop_hw.checks.numerical import relative_difference
+from backprop_hw.inside import kernel_end
+from backprop_hw.checks import loops
 from backprop_hw.checks.tolerances import (
     GRADIENT_RTOL,
     LARGE_M,
@@ -74,56 +73,6 @@ def beyond_the_lecture(asks: str) -> Iterator[None]:
         raise HiddenTestFailure(say("beyond_the_lecture", failure=said, asks=asks)) from failure
 
 
-# The graded functions whose tests are running now: a stand-in for one of them refuses to answer,
-# so a student's function cannot keep a stand-in from another function's test to answer its own.
-UNDER_TEST: list[str] = []
-
-
-def stand_in(name: str) -> Callable:
-    """The answer key's ``name``, for the student's other functions to call while they are tested."""
-    trusted = answer_key.GRADED_FUNCTIONS[name]
-
-    @functools.wraps(trusted)
-    def answer(*args: Any, **kwargs: Any) -> Any:
-        if name in UNDER_TEST:
-            fail(say("stand_in_refused", name=name))
-        return trusted(*args, **kwargs)
-
-    return answer
-
-
-class NotDefined:
-    """What a hidden test receives for a graded function the notebook does not define (its cell
-    raised, or was deleted): calling it fails with a message that says so, as a wrong answer would."""
-
-    def __init__(self, name: str) -> None:
-        self.__name__ = name
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        fail(say("not_defined", name=self.__name__))
-
-
-@contextlib.contextmanager
-def stand_ins(tested: Callable, tested_name: str) -> Iterator[None]:
-    """While ``tested`` runs, its calls to the other graded functions reach the answer key.
-
-    So a mistake in, say, ``sigmoid`` costs sigmoid's points only, not those of
-    every function that calls it (nor does a sigmoid the notebook never defined).
-    The student's namespace is restored after.
-    """
-    namespace = getattr(tested, "__globals__", None)
-    if namespace is None:
-        yield
-        return
-    restore = swap_in(namespace, {name: stand_in(name) for name in answer_key.GRADED_FUNCTIONS if name != tested_name})
-    UNDER_TEST.append(tested_name)
-    try:
-        yield
-    finally:
-        UNDER_TEST.remove(tested_name)
-        restore()
-
-
 # --- a call, in words -----------------------------------------------------------------------
 
 def describe_value(name: str, value: Any) -> str:
@@ -160,36 +109,45 @@ def describe_call(name: str, args: tuple, kwargs: dict) -> str:
     return f"{name}({', '.join(describe_value(k, v) for k, v in arguments)})"
 
 
-# Where the grader's own code and the libraries live: a frame elsewhere is the student's.
-_NOT_STUDENT_CODE = tuple(sorted({os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
-                                  os.path.dirname(np.__file__) + os.sep, sys.prefix + os.sep,
-                                  sys.base_prefix + os.sep, sys.exec_prefix + os.sep, "<frozen"}))
+def printable(text: Any, limit: int) -> str:
+    """Text the student's kernel sent, safe in a message: one line, no control characters, at most `limit`."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def student_line(tb: TracebackType | None) -> tuple[int, str] | None:
-    """(line number, source line) of the last line of the student's own code in a traceback."""
-    found = None
-    for frame, number in traceback.walk_tb(tb):
-        filename = frame.f_code.co_filename
-        if filename.startswith(_NOT_STUDENT_CODE):
-            continue
-        line = linecache.getline(filename, number, frame.f_globals).strip()
-        if line:
-            found = (number, line if len(line) <= 160 else line[:157] + "...")
-    return found
-
-
-def raised(described: str, error: BaseException) -> str:
+def raised(described: str, reply: dict) -> str:
     """The message for a student's function that raised: the call, the exception and the line."""
-    where = student_line(error.__traceback__)
-    if isinstance(error, KeyboardInterrupt):  # the grader interrupts a cell that runs too long
-        line = f"`{where[1]}` (line {where[0]})" if where else "?"
+    where = reply.get("line")
+    if not (isinstance(where, list) and len(where) == 2 and type(where[0]) is int and isinstance(where[1], str)):
+        where = None
+    if reply.get("interrupted") is True:  # the grader interrupts a check that runs too long
+        line = f"`{printable(where[1], 160)}` (line {where[0]})" if where else "?"
         return say("interrupted", call=described, line=line)
-    text = " ".join(str(error).split())
-    error_text = type(error).__name__ + (f": {text[:300]}" if text else "")
+    text = printable(reply.get("message", ""), 300)
+    error_text = printable(reply.get("type", "Exception"), 100) + (f": {text}" if text else "")
     if where is None:
         return say("raised", call=described, error=error_text)
-    return say("raised_at", call=described, error=error_text, number=where[0], line=where[1])
+    return say("raised_at", call=described, error=error_text, number=where[0], line=printable(where[1], 160))
+
+
+class OutsideFunction:
+    """A student's function that runs in the student's kernel, not here (grading/channel.py)."""
+
+    __name__ = ""
+    notebook_code: list[str] | None = None  # the code cells the kernel ran before this test, as the grader read them
+    stand_ins: tuple[str, ...] = ()  # the graded functions the answer key stands in for during the test
+
+    def run(self, args: tuple, kwargs: dict, count_lines: bool = False) -> dict:
+        """What kernel_end.run_call said of this call."""
+        raise NotImplementedError
+
+
+def _run(function: Callable, name: str, args: tuple, kwargs: dict, count_lines: bool = False) -> dict:
+    """Call the student's function the one way (kernel_end.run_call), in its kernel or here."""
+    if isinstance(function, OutsideFunction):
+        return function.run(args, kwargs, count_lines)
+    stand_ins = {other: trusted for other, trusted in answer_key.GRADED_FUNCTIONS.items() if other != name}
+    return kernel_end.run_call(function, args, kwargs, stand_ins, count_lines)
 
 
 def call(function: Callable, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -201,18 +159,17 @@ def call(function: Callable, name: str, *args: Any, **kwargs: Any) -> Any:
     """
     described = describe_call(name, args, kwargs)
     _LAST_CALL.set(described)
-    try:
-        with quiet(), stand_ins(function, name), contextlib.redirect_stderr(io.StringIO()) as stderr:
-            result = function(*args, **kwargs)
-    except HiddenTestFailure:  # a stand-in refused to answer: its message names the call already
-        raise
-    except (Exception, SystemExit, KeyboardInterrupt) as error:
-        if isinstance(function, OutsideFunction):  # the clean-room audit reports what its process did
-            raise
-        raise HiddenTestFailure(raised(described, error)) from error
-    if written := stderr.getvalue().strip():  # nbgrader would give the cell 0 for it: say which call wrote it
-        fail(say("wrote_to_stderr", text=" ".join(written.split())[:100]))
-    return result
+    reply = _run(function, name, args, kwargs)
+    if reply.get("op") == "not_defined":
+        fail(say("not_defined", name=name))
+    if reply.get("op") == "raised":
+        raise HiddenTestFailure(raised(described, reply))
+    if reply.get("op") != "result":
+        fail(say("tracing_changed", name=name))  # a count's reply where a value belongs: only a forged kernel sends it
+    written = reply.get("stderr")
+    if isinstance(written, str) and written.strip():  # nbgrader would give the cell 0 for it: say which call wrote it
+        fail(say("wrote_to_stderr", text=printable(written, 100)))
+    return reply.get("value")
 
 
 def as_array(value: Any, what: str) -> np.ndarray:
@@ -253,61 +210,38 @@ def expect_gradient(value: np.ndarray, numerical: np.ndarray, what: str, of: str
         fail(say("gradient_disagrees", what=what, of=of, difference=difference, allowed=GRADIENT_RTOL, hint=hint))
 
 
-class OutsideFunction:
-    """A student's function that runs in another process (the clean-room audit): it counts its
-    own lines there, where its code is."""
-
-    def count_lines(self, name: str, *args: Any) -> int:
-        raise NotImplementedError
-
-
 def lines_executed(function: Callable, name: str, *args: Any) -> int:
-    """How many lines of the student's own code one call executes (library code not counted)."""
-    if isinstance(function, OutsideFunction):
-        return function.count_lines(name, *args)
-    try:
-        return count_lines(lambda: call(function, name, *args))
-    except TracingChanged:
+    """How many lines of the student's own code one call executes (library code not counted), as
+    the process that ran it counted them: the student's kernel may lie, so a count can only fail a test."""
+    described = describe_call(name, args, {})
+    reply = _run(function, name, args, {}, count_lines=True)
+    if reply.get("op") == "not_defined":
+        fail(say("not_defined", name=name))
+    if reply.get("op") == "raised":
+        raise HiddenTestFailure(raised(described, reply))
+    if reply.get("op") != "result" or type(reply.get("value")) is not int:
         fail(say("tracing_changed", name=name))
+    return reply["value"]
 
 
 def expect_no_loop_over_examples(function: Callable, name: str, make_args: Callable[[int], tuple], hint: str) -> None:
-    """A vectorized function executes as many lines for LARGE_M examples as for SMALL_M."""
+    """No Python loop runs over the examples in a vectorized function, by two measures.
+
+    The grader reads the function's source in the notebook, and the helpers it reaches, for a loop
+    whose length depends on the examples (checks/loops.py): what the kernel does cannot change that
+    reading. Then the lines the function executes for LARGE_M examples and for SMALL_M are counted
+    in its process, where a loop the reading could not see adds at least one line per example.
+    """
+    code = getattr(function, "notebook_code", None)
+    if code is not None:
+        positions = {p: i for i, p in enumerate(inspect.signature(answer_key.GRADED_FUNCTIONS[name]).parameters)}
+        found = loops.loop_over_examples(code, name, answer_key.EXAMPLE_ARGUMENTS[name],
+                                         frozenset(getattr(function, "stand_ins", ())), positions)
+        if found is not None:
+            line = printable(found.line, 120)
+            why = say("uses", line=line, what=found.why) if found.message_key == "source_unreadable" and line else found.why
+            fail(say(found.message_key, name=name, line=line, hint=hint, why=why))
     few = lines_executed(function, name, *make_args(SMALL_M))
     many = lines_executed(function, name, *make_args(LARGE_M))
     if many - few > LOOP_LINES_ALLOWED:
         fail(say("loop_over_examples", name=name, extra=many - few, large=LARGE_M, small=SMALL_M, hint=hint))
-
-
-def isolate(tested_name: str) -> None:
-    """Until the current notebook cell ends, the other graded functions answer from the key.
-
-    Called by the hidden line at the top of each graded test cell, so that the
-    cell's visible asserts, too, test ``tested_name`` alone (a ``tested_name`` the notebook
-    does not define becomes a NotDefined, which says so when called), and silence warnings
-    for the cell (nbgrader scores any stderr output as a failure). An IPython
-    ``post_run_cell`` callback undoes both, also when the cell fails.
-    """
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    if shell is None:  # not in a kernel: nothing to isolate
-        return
-    namespace = shell.user_ns
-    replacements = {name: stand_in(name) for name in answer_key.GRADED_FUNCTIONS if name != tested_name}
-    if not callable(namespace.get(tested_name)):  # so that the hidden test says so, instead of a bare NameError
-        replacements[tested_name] = NotDefined(tested_name)
-    put_back = swap_in(namespace, replacements)
-    UNDER_TEST.append(tested_name)
-    warning_filters = warnings.filters[:]
-    numpy_errors = np.seterr(all="ignore")
-    warnings.simplefilter("ignore")
-
-    def restore(result=None) -> None:
-        UNDER_TEST.remove(tested_name)
-        put_back()
-        warnings.filters[:] = warning_filters
-        np.seterr(**numpy_errors)
-        shell.events.unregister("post_run_cell", restore)
-
-    shell.events.register("post_run_cell", restore)

@@ -5,9 +5,9 @@ each graded function live with its checks, in ``checks/parts/``.
 
 The hidden tests never write a sentence themselves: they call ``say(key, **fields)``,
 which formats the template of the current ``language()``. The Ukrainian edition of
-the assignment (folder ``backprop_uk``) is graded with the kernel running in
-``.../<student>/backprop_uk/``, so its students read Ukrainian without any setting;
-``BACKPROP_HW_LANGUAGE`` overrides the guess.
+the assignment (folder ``backprop_uk``) is graded in ``.../<student>/backprop_uk/``, and the grader
+speaks the language of the notebook's folder while it runs its hidden tests (speaking()), so its
+students read Ukrainian without any setting; ``BACKPROP_HW_LANGUAGE`` overrides the guess.
 
 Templates use ``str.format`` named fields. A field that is itself a text for the
 student (a hint, a quantity such as "the cost J") is passed already said:
@@ -16,20 +16,39 @@ student (a hint, a quantity such as "the cost J") is passed already said:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 from pathlib import Path
+from typing import Iterator
 
 ENVIRONMENT_VARIABLE = "BACKPROP_HW_LANGUAGE"
 LANGUAGES = ("en", "uk")
 DEFAULT = "en"
 
 
+# The language the grader speaks while it runs the hidden tests of one notebook (speaking()).
+_SPOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("spoken", default=None)
+
+
+@contextlib.contextmanager
+def speaking(chosen: str) -> Iterator[None]:
+    """say() speaks `chosen` within this block (the grader, for the notebook whose tests it runs)."""
+    token = _SPOKEN.set(chosen)
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
+
+
 def language(folder: str | os.PathLike | None = None) -> str:
-    """"uk" or "en": BACKPROP_HW_LANGUAGE if it is set, else "uk" in a folder (by default the
-    working directory) named ``*_uk``."""
+    """"uk" or "en": BACKPROP_HW_LANGUAGE if it is set, else, with no folder given, what speaking()
+    chose, else "uk" in a folder (by default the working directory) named ``*_uk``."""
     chosen = os.environ.get(ENVIRONMENT_VARIABLE)
     if chosen:
         return "uk" if chosen.strip().lower() == "uk" else DEFAULT
+    if folder is None and _SPOKEN.get() is not None:
+        return _SPOKEN.get()
     try:
         return folder_language(folder if folder is not None else Path.cwd())
     except OSError:  # the working directory was removed
@@ -69,12 +88,6 @@ def _format(chosen: str, key: str, fields: dict) -> str:
 # What the harness of the checks says (calling.py) and the grader says for a dead kernel; the texts
 # of each graded function live with its checks, in checks/parts/.
 MESSAGES: dict[str, dict[str, str]] = {
-    "stand_in_refused": {
-        "en": "{name} answered with the answer key's {name}, kept from another test: the test of {name} "
-              "needs your own code.",
-        "uk": "{name} відповіла функцією {name} з еталонного розв'язку, збереженою з іншого тесту: "
-              "тест {name} перевіряє лише ваш власний код.",
-    },
     "tracing_changed": {
         "en": "{name} changed sys.settrace, which this test uses to count the lines your code runs: "
               "leave tracing alone.",
@@ -176,6 +189,24 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(relative difference {difference:.2g}, allowed {allowed:g}): {hint}",
         "uk": "{what} не збігається з чисельним градієнтом {of} "
               "(відносна різниця {difference:.2g}, допустима {allowed:g}): {hint}",
+    },
+    "loop_in_source": {
+        "en": "{name} runs a Python loop over the examples: `{line}` ({why}). Work on all m columns at once: {hint}",
+        "uk": "{name} виконує цикл Python по зразках: `{line}` ({why}). Слід обробляти всі m стовпців одразу: {hint}",
+    },
+    "source_unreadable": {
+        "en": "{name} cannot be checked for a loop over the examples: {why}, through which code can run where "
+              "the grader cannot read it. Write {name} and the functions it calls without it: {hint}",
+        "uk": "{name} неможливо перевірити на цикл по зразках: {why}, а так код може виконуватися там, де "
+              "його не прочитати. Слід написати {name} і функції, які вона викликає, без цього: {hint}",
+    },
+    "uses": {
+        "en": "`{line}` uses {what}",
+        "uk": "`{line}` використовує {what}",
+    },
+    "check_not_run": {
+        "en": "the hidden tests of {function} could not run in your kernel: {reason}. This cell scores 0.",
+        "uk": "приховані тести {function} не вдалося виконати у вашому ядрі: {reason}. Ця клітинка отримує 0.",
     },
     "loop_over_examples": {
         "en": "{name} runs a Python loop over the examples: it executed {extra} more lines "

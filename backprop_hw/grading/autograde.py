@@ -39,9 +39,9 @@ from nbgrader.preprocessors import Execute
 from nbgrader import utils as nbgrader_utils
 from traitlets import Any, Instance, Integer, default
 
-from backprop_hw.grading import cluster, on_workers, pools, repair, sandbox, scan, speedups, worker
+from backprop_hw.grading import cluster, links, on_workers, pools, repair, sandbox, scan, speedups, worker
 from backprop_hw.grading.limits import GradingLimits
-from backprop_hw.grading.recovery import RecoveringExecute
+from backprop_hw.grading.execute import GradingExecute
 
 
 @dataclass
@@ -52,9 +52,10 @@ class Graded:
     status: str = "ok"  # or how the worker stopped the kernel: "timeout", "memory", "kernel died", ...
     message: str = ""
     repairs: list[str] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)  # links and special files, graded as missing (grading/links.py)
 
 
-class PooledExecute(RecoveringExecute):
+class PooledExecute(GradingExecute):
     """In pass 2: hand over the notebook a worker executed for this submission (else execute here).
 
     The future and the outcome live on the converter of this run (the exporter's parent), not in
@@ -100,12 +101,15 @@ class ParallelAutograde(Autograde):
         self.built: dict[str, str] = {}  # the sanitized notebook each execution is of
         self.outcomes: dict[str, dict] = {}
         self.repairs: dict[str, list[str]] = {}
+        self.refusals: dict[str, list[str]] = {}
         self.state_file, self.state = load_state(Path(self.coursedir.root), self.coursedir.assignment_id)
         self.autograde_preprocessors = [PooledExecute if isinstance(p, type) and issubclass(p, Execute) else p
                                         for p in self.autograde_preprocessors]
-        # damaged nbgrader metadata is repaired (and noted) before nbgrader's own sanitizing sees it
-        if repair.RepairMetadata not in self.sanitize_preprocessors:  # the course's config lists it first
-            self.sanitize_preprocessors = [repair.RepairMetadata] + list(self.sanitize_preprocessors)
+        # links are refused, then damaged nbgrader metadata is repaired (and noted) before nbgrader's own
+        # sanitizing sees it (the course's config lists both first)
+        for first in (repair.RepairMetadata, links.RefuseLinks):
+            if first not in self.sanitize_preprocessors:
+                self.sanitize_preprocessors = [first] + list(self.sanitize_preprocessors)
         self.timings: dict[str, dict[str, float]] = {}
 
     # -- the two passes -------------------------------------------------------------------------
@@ -197,7 +201,7 @@ class ParallelAutograde(Autograde):
             self.graded_now.append(student_id)
             outcome = self.outcomes.get(student_id, {})
             self.on_graded(Graded(student_id, outcome.get("status", "ok"), outcome.get("message", ""),
-                                  self.repairs.get(student_id, [])))
+                                  self.repairs.get(student_id, []), self.refusals.get(student_id, [])))
 
     def run_pre_convert_hook(self):
         if self.phase == "finish":
@@ -213,10 +217,11 @@ class ParallelAutograde(Autograde):
 
 
 def fingerprint_folder(folder: Path) -> str:
-    """A digest of a submission's files (names and contents): changed files, another grading."""
+    """A digest of a submission's files (names and contents; a link by its target's name, never
+    followed): changed files, another grading."""
     digest = hashlib.sha256()
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    for relative, data in sorted(worker.folder_files(str(folder)).items()):
+        digest.update(relative.encode() + b"\0" + (data if isinstance(data, bytes) else b"link:" + data.encode()))
     return digest.hexdigest()
 
 
@@ -263,7 +268,7 @@ class ParallelAutogradeApp(AutogradeApp):
         policy = sandbox.Policy.from_config(parent=self, hidden=(self.coursedir.root,))
         sandbox.check(policy)  # before any work: no sandbox, no grading (unless the course opted out)
         jobs = self.jobs or limits.jobs
-        execute = RecoveringExecute(parent=self)  # the course's Execute options, resolved as nbgrader resolves them
+        execute = GradingExecute(parent=self)  # the course's Execute options, resolved as nbgrader resolves them
         settings = worker.Settings(
             timeout=execute.timeout, interrupt_on_timeout=execute.interrupt_on_timeout,
             raise_on_iopub_timeout=execute.raise_on_iopub_timeout,

@@ -26,7 +26,7 @@ import nbformat
 
 from backprop_hw import notebooks, paths, results
 from backprop_hw.course import Course
-from backprop_hw.grading import autograde, sandbox, scan
+from backprop_hw.grading import autograde, links, sandbox, scan
 
 
 # Results kept in the cache: those another run would give again. A kernel that died was started
@@ -163,6 +163,10 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
     cache = cache_dir(assignment, extra_args)
     pending: dict[str, tuple[Path, str]] = {}  # student id -> (file, content hash)
     for index, file in enumerate(files):
+        if what := links.what_it_is(file):
+            results[file] = FileResult(str(file), "unreadable", f"the file is {what}: links and special files "
+                                                                  "are never followed")
+            continue
         try:
             data = file.read_bytes()
         except OSError as error:
@@ -207,7 +211,7 @@ def grade(files: list[Path], assignment: str = paths.ASSIGNMENT, jobs: int = 0, 
                                                "nbgrader could not process it (see the log above)")
     for file, result in results.items():
         if result.status != "unreadable":
-            result.flags = [f for f in result.flags if f.startswith("repaired: ")] + [
+            result.flags = [f for f in result.flags if f.startswith(("refused: ", "repaired: "))] + [
                 f"suspicious: {flag}" for flag in scan.scan_file(file)]
     return [results[file] for file in files]
 
@@ -217,7 +221,7 @@ def _result_of(course: Course, assignment: str, graded: autograde.Graded, file: 
     autograded = course.root / "autograded" / graded.student / assignment / paths.NOTEBOOK
     messages = results.failure_messages(autograded) if autograded.is_file() else {}
     result = FileResult(str(file), "graded" if graded.status == "ok" else graded.status, graded.message)
-    result.flags = [f"repaired: {note}" for note in graded.repairs]
+    result.flags = [f"refused: {note}" for note in graded.refusals] + [f"repaired: {note}" for note in graded.repairs]
     for cell in cells:
         points = scores.get(cell.grade_id) or 0.0
         message = messages.get(cell.grade_id, "" if points >= cell.points else "cell missing from the submission")

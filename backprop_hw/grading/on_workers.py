@@ -104,7 +104,8 @@ def _autograde_submission(config, assignment, student, source_files, submission_
         autograded = root / coursedir.autograded_directory / student / assignment
         files = runner.folder_files(str(autograded)) if student in converter.graded_now else None
         return {"files": files, "outcome": converter.outcomes.get(student, {}),
-                "repairs": converter.repairs.get(student, []), "errors": errors.lines,
+                "repairs": converter.repairs.get(student, []), "refusals": converter.refusals.get(student, []),
+                "errors": errors.lines,
                 "failed": converter.failed_any,
                 "seconds_on_worker": time.perf_counter() - started}
 
@@ -116,6 +117,7 @@ class Run:
     graded_now: list[str] = field(default_factory=list)
     outcomes: dict[str, dict] = field(default_factory=dict)
     repairs: dict[str, list[str]] = field(default_factory=dict)
+    refusals: dict[str, list[str]] = field(default_factory=dict)
     failed_any: bool = False
     timings: dict[str, dict[str, float]] = field(default_factory=dict)  # {student: {"on worker", "executing": s}}
 
@@ -174,8 +176,9 @@ def run(app, pool, settings: dict, on_graded) -> Run:
         done.graded_now.append(student)
         done.outcomes[student] = result["outcome"]
         done.repairs[student] = result["repairs"]
+        done.refusals[student] = result["refusals"]
         done.timings[student] = {"on worker": result["seconds_on_worker"],
                                  "executing": result["outcome"].get("seconds_executing", 0.0)}
         on_graded(Graded(student, result["outcome"].get("status", "ok"), result["outcome"].get("message", ""),
-                         result["repairs"]))
+                         result["repairs"], result["refusals"]))
     return done

@@ -3,7 +3,8 @@
 bubblewrap (`bwrap`, the sandbox under Flatpak) puts a process in namespaces of
 its own. Inside, the student's code
 
-- sees the system and the Python environment read-only, the grader's package too;
+- sees the system and the Python environment read-only, and of the grader's package only
+  backprop_hw/inside/ (what runs there beside it: no answer key, no checks);
 - does not see the course root (source/, gradebook.db, the other students'
   submitted/ and autograded/ folders, feedback/), the repository, the
   instructor's home, the host's /tmp and /run: empty, read-only folders stand there;
@@ -46,7 +47,9 @@ from traitlets.config import Configurable
 from backprop_hw import paths
 from backprop_hw.grading.errors import SandboxUnavailable
 
-ENTRY = Path(__file__).with_name("sandbox_entry.py")
+PACKAGE = Path(__file__).resolve().parents[1]  # backprop_hw: hidden in the sandbox, but for INSIDE
+INSIDE = PACKAGE / "inside"  # what runs in the sandbox beside the student's code (standard library and NumPy)
+ENTRY = INSIDE / "entry.py"
 WORKDIR = "/tmp/submission"  # the working copy, inside the sandbox
 HOME = "/tmp/home"
 MATPLOTLIB_SEED = "/tmp/.matplotlib-seed"  # the grader's matplotlib cache, read-only, copied into HOME
@@ -62,8 +65,8 @@ class Sandbox(Configurable):
     """The sandbox of every process that runs student code (set these in nbgrader_config.py)."""
 
     enabled = Bool(True, help="Run student code in a bubblewrap sandbox. False grades without one (every "
-                              "run warns): a submission can then change the hidden tests, read source/, "
-                              "write the gradebook and reach the network.").tag(config=True)
+                              "run warns): a submission can then read source/ and the answer key, write "
+                              "the gradebook and reach the network.").tag(config=True)
     tmp_size_mb = Integer(512, help="Size of the sandbox's private /tmp, which holds the working copy of the "
                                     "submission (files the notebook writes count against it).").tag(config=True)
     max_processes = Integer(64, help="Processes and threads the student's code may have at once (a kernel "
@@ -149,7 +152,7 @@ def course_policy() -> Policy:
 
 def warn_unsandboxed() -> None:
     message = ("grading WITHOUT a sandbox (Sandbox.enabled is False): student code runs with your rights and "
-               "can change the hidden tests, read source/, write the gradebook and reach the network")
+               "can read source/ and the answer key, write the gradebook and reach the network")
     warnings.warn(message, UserWarning, stacklevel=3)  # shown once per process: once per grading run
 
 
@@ -165,10 +168,9 @@ def _home_dirs() -> set[str]:
 
 
 def _environment_dirs() -> set[str]:
-    """What the kernel must see (read-only) wherever it lies: the Python environment and the grader's package."""
+    """What the kernel must see (read-only) wherever it lies: the Python environment and backprop_hw/inside."""
     dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-            os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))),
-            str(Path(__file__).resolve().parents[1])}  # backprop_hw itself
+            os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))), str(INSIDE)}
     return {os.path.realpath(d) for d in dirs if d}
 
 
@@ -233,7 +235,7 @@ class Jail:
     def hidden_dirs(self) -> list[str]:
         """The folders covered by an empty, read-only tmpfs: the fewest that cover them all (the
         sandbox's own /tmp covers what lies under the host's)."""
-        hidden = {paths.REPO_ROOT, *_home_dirs(), tempfile.gettempdir(), "/run", "/var/tmp", "/var/run",
+        hidden = {paths.REPO_ROOT, PACKAGE, *_home_dirs(), tempfile.gettempdir(), "/run", "/var/tmp", "/var/run",
                   os.getcwd(), *self.policy.hidden}  # the grader's folder: a course root, or a folder of submissions
         real = {os.path.realpath(h) for h in hidden}
         real = {h for h in real if os.path.isdir(h) and not _under(h, "/tmp")
@@ -306,8 +308,8 @@ class Jail:
 
 def copy_in_code(jail: Jail) -> str:
     """Code for a kernel that booted before its submission was known: fill its working copy, work there."""
-    return (f"from backprop_hw.grading.sandbox_entry import copy_in as _copy_in\n"
-            f"_copy_in({str(jail.inbox)!r}, {jail.workdir!r})\ndel _copy_in")
+    return (f"import runpy as _r\n_r.run_path({str(ENTRY)!r})['copy_in']({str(jail.inbox)!r}, {jail.workdir!r})\n"
+            "del _r")
 
 
 # -- kernels -----------------------------------------------------------------------------------------

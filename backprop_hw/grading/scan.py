@@ -18,7 +18,7 @@ import re
 
 from nbformat import NotebookNode
 
-from backprop_hw.notebooks import nbgrader_meta
+from backprop_hw.notebooks import nbgrader_meta, python_of
 
 NUMPY_NAMES = {"np", "numpy"}
 EXITS = {("sys", "exit"), ("os", "_exit"), ("os", "kill"), ("os", "abort"), ("os", "killpg")}
@@ -33,13 +33,6 @@ GRADER_WORDS = re.compile(r"NBGRADER\w*|nbgrader|backprop_hw|gradebook|\.ipynb")
 
 # IPython line magics an honest notebook uses; any other magic, and every cell magic, is flagged
 HARMLESS_MAGICS = {"matplotlib", "time", "timeit"}
-
-
-def python_of(source: str) -> str:
-    """The cell as the kernel runs it: IPython syntax (magics, !shell, x?) turned into Python calls."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    return TransformerManager().transform_cell(source)
 
 
 def _dotted(node: ast.AST) -> list[str]:

@@ -29,8 +29,8 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader import utils as nbgrader_utils
 
-from backprop_hw.grading import forkserver, limits, sandbox
-from backprop_hw.grading.recovery import RecoveringExecute, not_run_output
+from backprop_hw.grading import channel, forkserver, limits, sandbox
+from backprop_hw.grading.execute import GradingExecute, not_run_output
 
 
 
@@ -48,7 +48,7 @@ class Settings:
     memory_limit_mb: int = limits.MEMORY_LIMIT_MB
     output_limit_kb: int = limits.OUTPUT_LIMIT_KB
     fork_kernels: bool = True
-    max_restarts: int = RecoveringExecute.max_restarts.default_value  # the course's setting, in autograde.py
+    max_restarts: int = GradingExecute.max_restarts.default_value  # the course's setting, in autograde.py
     sandbox_policy: dict = field(default_factory=lambda: sandbox.Policy().as_dict())  # as plain data
 
 
@@ -68,7 +68,7 @@ class Outcome:
         return asdict(self)
 
 
-class LimitedExecute(RecoveringExecute):
+class LimitedExecute(GradingExecute):
     """nbgrader's Execute, which also cuts a flood of output short while it arrives.
 
     Only what cannot change a grade is cut: stdout, displays and results past the
@@ -76,7 +76,7 @@ class LimitedExecute(RecoveringExecute):
     stderr after it, because nbgrader scores a cell by its errors and stderr; an
     execute_result is kept too, since nbgrader reads a number in it as partial credit.
     It also remembers which cell is running, so a kernel that dies is blamed on that cell.
-    A kernel that dies is replaced by the next one of the worker's supply (RecoveringExecute),
+    A kernel that dies is replaced by the next one of the worker's supply (GradingExecute),
     unless the submission's wall time ran out.
     """
 
@@ -297,8 +297,8 @@ async def _until_ready(kc, timeout: float) -> None:
 
 def _prepare_kernel(km: AsyncKernelManager, cwd: str, memory_limit_mb: int):
     """Connect to the kernel, wait until it answers, then (silently, without touching execution
-    counts) move it to the submission's folder (in a sandbox: its working copy of it) and cap its
-    memory. Returns the connected client, which the executor then uses, and the seconds spent waiting."""
+    counts) move it to the submission's folder (in a sandbox: its working copy of it), cap its
+    memory and load the kernel's end of the hidden tests' channel. Returns the connected client, which the executor then uses, and the seconds spent waiting."""
     started = time.perf_counter()
     kc = km.client()
     kc.start_channels()
@@ -312,11 +312,13 @@ def _prepare_kernel(km: AsyncKernelManager, cwd: str, memory_limit_mb: int):
             move = sandbox.copy_in_code(jail)
         else:
             move = f"import os as _o\n_o.chdir({cwd!r})\ndel _o"
-        code = f"{move}\nimport resource as _r\n_r.setrlimit(_r.RLIMIT_AS, ({limit}, {limit}))\ndel _r"
+        code = (f"{move}\nimport resource as _r\n_r.setrlimit(_r.RLIMIT_AS, ({limit}, {limit}))\ndel _r\n"
+                f"{channel.prepare_code()}")  # the kernel's end of the hidden tests' channel
         reply = run_sync(kc.execute_interactive)(code, silent=True, store_history=False, timeout=30,
                                                  output_hook=lambda message: None)
         if reply["content"].get("status") != "ok":
             raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue', reply['content'])}")
+        kc.channel_prepared = True
         return kc, waited
     except BaseException:
         kc.stop_channels()
@@ -444,28 +446,35 @@ def execute(path: str, settings_dict: dict) -> dict:
     return _finish(outcome)
 
 
-def folder_files(folder: str) -> dict[str, bytes]:
-    """Every file under folder, by its path relative to it: a submission as a task carries it."""
+def folder_files(folder: str) -> dict[str, bytes | str]:
+    """Every file under folder, by its path relative to it: a submission as a task carries it. A
+    symbolic link travels as its target's name (a str), never followed; special files stay behind."""
     root = os.path.abspath(folder)
-    files = {}
-    for directory, _, names in os.walk(root):
-        for name in names:
+    files: dict[str, bytes | str] = {}
+    for directory, folders, names in os.walk(root):
+        for name in names + [f for f in folders if os.path.islink(os.path.join(directory, f))]:
             path = os.path.join(directory, name)
-            with open(path, "rb") as stream:
-                files[os.path.relpath(path, root)] = stream.read()
+            if os.path.islink(path):
+                files[os.path.relpath(path, root)] = os.readlink(path)
+            elif os.path.isfile(path):
+                with open(path, "rb") as stream:
+                    files[os.path.relpath(path, root)] = stream.read()
     return files
 
 
-def write_files(folder: str | os.PathLike, files: dict[str, bytes]) -> None:
-    """Write what folder_files() read into folder; a path that leaves the folder is refused."""
+def write_files(folder: str | os.PathLike, files: dict[str, bytes | str]) -> None:
+    """Write what folder_files() read into folder (links as links); a path that leaves the folder is refused."""
     root = os.path.abspath(folder)
     for relative, data in files.items():
         path = os.path.abspath(os.path.join(root, relative))
         if os.path.commonpath([root, path]) != root or path == root:
             raise ValueError(f"a file outside its folder: {relative}")
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as stream:
-            stream.write(data)
+        if isinstance(data, str):
+            os.symlink(data, path)
+        else:
+            with open(path, "wb") as stream:
+                stream.write(data)
 
 
 def execute_files(files: dict[str, bytes], notebook: str, settings_dict: dict) -> dict:
@@ -479,7 +488,7 @@ def execute_files(files: dict[str, bytes], notebook: str, settings_dict: dict) -
         outcome = execute(os.path.join(folder, notebook), settings_dict)
         written = folder_files(folder)
         outcome["files"] = {relative: data for relative, data in written.items()
-                            if relative != notebook and files.get(relative) != data}
+                            if relative != notebook and files.get(relative) != data and isinstance(data, bytes)}
     return outcome
 
 

@@ -1,10 +1,13 @@
 """Hostile, damaged and foreign-edited submissions, with the outcome each must get.
 
 Each case is a notebook built from the reference (or a known mistake) plus what
-the grading tools must make of it: the score the code deserves, and the flag
-that must name what happened. "given ≤ deserved, or a flag": a case whose
-tampering the in-kernel tests cannot see (NumPy patched, errors hidden, the
-grader detected) must at least be flagged, so an instructor reads it.
+the grading tools must make of it: the score the code deserves (its honest base's:
+the same notebook without the tampering), and the flag that must name what
+happened. The hidden tests run in the grader, so tampering inside the kernel
+(NumPy patched, errors hidden, the checks replaced, cells rewritten, the kernel's
+end of the channel forged) cannot raise a score; only code that is right when it
+is graded (it detects the grader) can score above what it deserves elsewhere,
+and that is flagged, so an instructor reads it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from backprop_hw import notebooks
 
 SIGMOID = "return 1 / (1 + np.exp(-z))"
 WRONG_SIGMOID = "return 1 / (1 + np.exp(z))"  # costs test_sigmoid, 4 points
+# backward_propagation returning zeros: costs its three cells, 20 points (80 honestly). The attacks
+# below try to raise it, each as a student who has read this repository would.
+ZERO_BACKWARD = ("dZ2 = A2 - Y", "dZ2 = 0 * (A2 - Y)")
+OWN_BACKWARD = "\n\n_own_backward = backward_propagation\n\n"  # the zeros, kept under another name
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Case:
     build: Callable[[NotebookNode], NotebookNode]  # from the reference submission
     deserved: float  # the score the code deserves
     flag: str = ""  # a flag that must be raised (substring); "" for none required
-    may_score_above: bool = False  # the tests cannot see it: the flag is the protection
+    may_score_above: bool = False  # right whenever it is graded (it detects the grader): the flag is the protection
 
 
 def _index(nb: NotebookNode, grade_id: str) -> int:
@@ -151,6 +158,249 @@ def _hides_its_loop(reference: NotebookNode) -> NotebookNode:
     return notebooks.with_change(nb, "compute_cost", "return float(cost)", "sys.settrace(counter)\n    return float(cost)")
 
 
+def _zero_backward(reference: NotebookNode) -> NotebookNode:
+    return notebooks.with_change(reference, "backward_propagation", *ZERO_BACKWARD)
+
+
+def _backward_wrapped(wrapper: str) -> Callable[[NotebookNode], NotebookNode]:
+    """The zeros of backward_propagation behind `wrapper`, which redefines it to find the answer key."""
+    def build(reference: NotebookNode) -> NotebookNode:
+        nb = _zero_backward(reference)
+        cell = notebooks.solution_cells(nb)["backward_propagation"]
+        cell.source += OWN_BACKWARD + wrapper.strip() + "\n"
+        return nb
+    return build
+
+
+def _zero_backward_with_cell(code: str) -> Callable[[NotebookNode], NotebookNode]:
+    """The zeros of backward_propagation and a cell of `code` right after the setup cell."""
+    return lambda reference: _with_cell(code.strip())(_zero_backward(reference))
+
+
+KEY_FROM_MODULES = '''
+def backward_propagation(parameters, cache, X, Y):
+    import sys
+    for module in list(sys.modules.values()):
+        key = getattr(module, "backward_propagation", None)
+        if callable(key) and module is not sys.modules["__main__"]:
+            return key(parameters, cache, X, Y)
+    return _own_backward(parameters, cache, X, Y)
+'''
+
+KEY_FROM_CALLERS = '''
+def backward_propagation(parameters, cache, X, Y):
+    import sys
+    frame = sys._getframe(1)
+    while frame is not None:
+        for namespace in (frame.f_locals, frame.f_globals):
+            for value in list(namespace.values()):
+                for key in (list(value.values()) if isinstance(value, dict) else [value]):
+                    if callable(key) and getattr(key, "__name__", "") == "backward_propagation" \\
+                            and key is not backward_propagation and key is not _own_backward:
+                        return key(parameters, cache, X, Y)
+        frame = frame.f_back
+    globals()["backward_propagation"] = _own_backward  # none: search no more (training calls it 10,000 times)
+    return _own_backward(parameters, cache, X, Y)
+'''
+
+KEY_FROM_GC = '''
+def backward_propagation(parameters, cache, X, Y):
+    import gc
+    for key in gc.get_objects():
+        if callable(key) and getattr(key, "__name__", "") == "backward_propagation" \\
+                and key is not backward_propagation and key is not _own_backward:
+            return key(parameters, cache, X, Y)
+    globals()["backward_propagation"] = _own_backward  # none: search no more (training calls it 10,000 times)
+    return _own_backward(parameters, cache, X, Y)
+'''
+
+KEY_FROM_ITS_FILE = '''
+def backward_propagation(parameters, cache, X, Y):
+    import glob, os, site, sys
+    places = list(sys.path) + site.getsitepackages() + [sys.prefix, os.path.expanduser("~"), "/tmp", "/opt", "/srv"]
+    for place in places:
+        for path in glob.glob(os.path.join(place or ".", "**", "answer_key.py"), recursive=True)[:50]:
+            found = {}
+            try:
+                exec(open(path).read(), found)
+                return found["backward_propagation"](parameters, cache, X, Y)
+            except Exception:
+                pass
+    globals()["backward_propagation"] = _own_backward  # none: search no more (training calls it 10,000 times)
+    return _own_backward(parameters, cache, X, Y)
+'''
+
+STAND_IN_ASKED_FOR = '''
+def backward_propagation(parameters, cache, X, Y):
+    import sys
+    places = [vars(m) for n, m in list(sys.modules.items()) if "backprop" in n]
+    frame = sys._getframe(1)
+    while frame is not None:
+        places += [frame.f_locals, frame.f_globals] + [vars(v) for v in frame.f_locals.values() if hasattr(v, "__dict__")]
+        frame = frame.f_back
+    for place in places:
+        for value in list(place.values()):
+            for key in (list(value.values()) if isinstance(value, dict) else [value]):
+                if callable(key) and getattr(key, "__name__", "") == "backward_propagation" \\
+                        and key is not backward_propagation and key is not _own_backward:
+                    return key(parameters, cache, X, Y)
+    globals()["backward_propagation"] = _own_backward  # none: search no more (training calls it 10,000 times)
+    return _own_backward(parameters, cache, X, Y)
+'''
+
+IMPORT_HOOK = '''
+import sys, types
+
+class _NoChecks:
+    """An import hook that answers any import of the grader's checks with checks that pass."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith("backprop_hw"):
+            import importlib.machinery
+            return importlib.machinery.ModuleSpec(name, self, is_package=True)
+
+    def create_module(self, spec):
+        module = types.ModuleType(spec.name)
+        module.__path__ = []
+        module.__getattr__ = lambda attribute: (lambda *args, **kwargs: None)
+        return module
+
+    def exec_module(self, module):
+        pass
+
+sys.meta_path.insert(0, _NoChecks())
+'''
+
+CHECKS_REPLACED = '''
+import sys
+for _module in list(sys.modules.values()):
+    for _name in list(getattr(_module, "__dict__", {})):
+        if _name.startswith(("check_", "expect_", "fail")):
+            try:
+                setattr(_module, _name, lambda *args, **kwargs: None)
+            except Exception:
+                pass
+for _name in ("check_backward_propagation", "check_backward_propagation_general", "check_backward_propagation_vectorized"):
+    globals()[_name] = lambda *args, **kwargs: None
+'''
+
+INPUT_TRANSFORMER = '''
+def _skip_checks(lines):
+    tests = ("assert", "check_", "isolate(", "from backprop_hw")
+    return ["pass\\n"] if any(line.lstrip().startswith(tests) for line in lines) else lines
+
+get_ipython().input_transformers_cleanup.append(_skip_checks)
+'''
+
+AST_TRANSFORMER = '''
+import ast
+
+class _DropChecks(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        return ast.Pass()
+
+    def visit_Expr(self, node):
+        call = node.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id.startswith(("check_", "isolate")):
+            return ast.Pass()
+        return node
+
+get_ipython().ast_transformers.append(_DropChecks())
+'''
+
+CELL_EVENTS = '''
+import sys
+from IPython.display import clear_output
+
+def _forget_errors(result=None):
+    clear_output()
+    sys.displayhook(100)
+
+get_ipython().events.register("post_run_cell", _forget_errors)
+get_ipython().events.register("post_execute", lambda: sys.displayhook(100))
+get_ipython().set_custom_exc((Exception,), lambda *args, **kwargs: None)
+'''
+
+EVERY_CELL_PASSES = '''
+get_ipython().input_transformers_cleanup.append(lambda lines: ["pass\\n"])
+'''
+
+# The kernel's end of the channel, forged: every reply to a call of backward_propagation replaced
+# (plausible gradients of the right shapes, or a message over the grader's size cap).
+FORGED_REPLIES = '''
+import numpy as np
+
+_handler = next(f for name, f in get_ipython().kernel.comm_manager.targets.items() if "backprop" in name)
+_protocol = _handler.__globals__["protocol"]
+_send, _receive, _calls = _protocol.Channel.send, _protocol.Channel.receive, []
+
+def _forged_receive(self, *args, **kwargs):
+    message = _receive(self, *args, **kwargs)
+    if message.get("op") == "call":
+        _calls.append((message["name"], message.get("args")))
+    return message
+
+def _forged_send(self, message, *args, **kwargs):
+    if message.get("op") in ("result", "raised") and _calls and _calls[-1][0] == "backward_propagation":
+        parameters, cache, X, Y = _calls[-1][1]
+        {forge}
+    return _send(self, message, *args, **kwargs)
+
+_protocol.Channel.send, _protocol.Channel.receive = _forged_send, _forged_receive
+'''
+FORGE_PLAUSIBLE = ("grads = {'d' + name: np.full_like(value, 0.01) for name, value in list(parameters.items()) + list(cache.items())}\n"
+                   "        message = dict(message, op='result', value=grads, stderr='')")
+FORGE_OVERSIZED = "message = dict(message, op='result', value=np.zeros(20_000_000), stderr='')"
+
+LOOP_IN_A_THREAD = ('''
+    m = Y.shape[1]
+    total = [0.0]
+
+    def add_up():
+        for i in range(m):
+            total[0] += -(Y[0, i] * np.log(A2[0, i]) + (1 - Y[0, i]) * np.log(1 - A2[0, i])) / m
+
+    import threading
+    worker = threading.Thread(target=add_up)
+    worker.start()
+    worker.join()
+    cost = total[0]
+''')
+
+LOOP_COMPILED_AS_A_LIBRARY = '''
+import sys as _sys
+exec(compile("""
+def compute_cost(A2, Y):
+    m = Y.shape[1]
+    cost = 0.0
+    for i in range(m):
+        cost += -(Y[0, i] * np.log(A2[0, i]) + (1 - Y[0, i]) * np.log(1 - A2[0, i])) / m
+    return float(cost)
+""", _sys.prefix + "/lib/cost.py", "exec"))
+'''
+
+
+def _loop_in_a_thread(reference: NotebookNode) -> NotebookNode:
+    from backprop_hw.harness.catalogue import REFERENCE_COST
+
+    return notebooks.with_change(reference, "compute_cost", REFERENCE_COST, LOOP_IN_A_THREAD)
+
+
+def _loop_compiled_as_a_library(reference: NotebookNode) -> NotebookNode:
+    """compute_cost redefined from a string compiled under a file name in Python's own folder, whose
+    lines the line counter does not count (it counts the student's code only)."""
+    nb = copy.deepcopy(reference)
+    notebooks.solution_cells(nb)["compute_cost"].source += "\n\n" + LOOP_COMPILED_AS_A_LIBRARY.strip() + "\n"
+    return nb
+
+
+def _blank_release(reference: NotebookNode) -> NotebookNode:
+    """The release as handed out (every answer a stub), built from the reference's own cells."""
+    from backprop_hw import paths
+
+    return copy.deepcopy(notebooks.read(paths.release_notebook()))
+
+
 CASES: list[Case] = [
     Case("test-cell-pass", "a test cell edited to `pass`", _edit_cell("test_sigmoid", _set("source", "pass")), 100),
     Case("wrong-and-test-pass", "a wrong sigmoid, and its test cell edited to `pass`",
@@ -179,12 +429,12 @@ CASES: list[Case] = [
     Case("numpy-patched", "a wrong sigmoid, and np.allclose, np.isclose, np.testing patched to agree",
          _sigmoid(WRONG_SIGMOID + "\n\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, *r, **k: "
                   "np.ones(np.broadcast(a, b).shape, bool)\nnp.testing.assert_allclose = lambda *a, **k: None"),
-         96, flag="suspicious: changes numpy.allclose", may_score_above=True),
+         96, flag="suspicious: changes numpy.allclose"),
     Case("errors-hidden", "a wrong sigmoid, and IPython told to swallow AssertionError",
          _sigmoid(WRONG_SIGMOID + "\n\nget_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)"),
-         96, flag="suspicious: overrides error display (set_custom_exc)", may_score_above=True),
+         96, flag="suspicious: overrides error display (set_custom_exc)"),
     Case("tampering-as-a-test-cell", "NumPy patched in a cell dressed as a copy of a test cell", _fake_test_cell,
-         96, flag="suspicious: changes numpy.allclose", may_score_above=True),
+         96, flag="suspicious: changes numpy.allclose"),
     Case("shell-escape", "a cell that runs `!ls ../..`", _with_cell("!ls ../.."), 100,
          flag="suspicious: runs shell commands (system)"),
     Case("detects-grader", "right only when NBGRADER_EXECUTION is set",
@@ -209,7 +459,36 @@ CASES: list[Case] = [
          _hides_its_loop, 95, flag="suspicious: changes Python's tracing, which counts the lines a test runs"),
     Case("imports-the-grader", "imports the answer key from the grader's package",
          _sigmoid("from backprop_hw.checks.answer_key import sigmoid as key\n    return key(z)"), 96,
-         flag="suspicious: imports the grader's package backprop_hw", may_score_above=True),
+         flag="suspicious: imports the grader's package backprop_hw"),
+    # What raised a grade while the hidden tests ran in the kernel (each scored 88 to 100 then).
+    Case("key-from-modules", "a zero backward_propagation that looks for the answer key in the module table",
+         _backward_wrapped(KEY_FROM_MODULES), 80),
+    Case("key-from-callers", "... in the frames of the code that calls it", _backward_wrapped(KEY_FROM_CALLERS), 80),
+    Case("key-from-gc", "... among every object the garbage collector knows", _backward_wrapped(KEY_FROM_GC), 80),
+    Case("key-from-its-file", "... in answer_key.py, searched for along sys.path and executed",
+         _backward_wrapped(KEY_FROM_ITS_FILE), 80),
+    Case("stand-in-asked-for", "... among the stand-ins of the kernel's end of the channel, while its own test runs",
+         _backward_wrapped(STAND_IN_ASKED_FOR), 80),
+    Case("import-hook", "a zero backward_propagation, and an import hook that answers the checks' import with "
+         "checks that pass", _zero_backward_with_cell(IMPORT_HOOK), 80),
+    Case("checks-replaced", "... and every check_* in the loaded modules and the notebook replaced by a no-op",
+         _zero_backward_with_cell(CHECKS_REPLACED), 80),
+    Case("input-transformer", "... and an IPython input transformer that turns every later cell with an assert or a "
+         "check into `pass`", _zero_backward_with_cell(INPUT_TRANSFORMER), 80),
+    Case("ast-transformer", "... and an AST transformer that drops the asserts and the check calls",
+         _zero_backward_with_cell(AST_TRANSFORMER), 80),
+    Case("cell-events", "... and cell events that clear every cell's errors and publish 100, errors swallowed",
+         _zero_backward_with_cell(CELL_EVENTS), 80),
+    Case("forged-replies", "... and the kernel's end of the channel forged to answer backward_propagation's calls "
+         "with plausible gradients", _zero_backward_with_cell(FORGED_REPLIES.replace("{forge}", FORGE_PLAUSIBLE)), 80),
+    Case("oversized-replies", "... and with a reply over the grader's size cap",
+         _zero_backward_with_cell(FORGED_REPLIES.replace("{forge}", FORGE_OVERSIZED)), 80),
+    Case("blank-passes-every-cell", "the blank release, with an input transformer that turns every later cell into "
+         "`pass`", lambda reference: _with_cell(EVERY_CELL_PASSES.strip())(_blank_release(reference)), 0),
+    Case("loop-in-a-thread", "compute_cost loops over the examples in a thread of its own, where no line is counted",
+         _loop_in_a_thread, 95),
+    Case("loop-compiled-as-a-library", "compute_cost loops over the examples in code compiled from a string under a "
+         "file name in Python's own folder, whose lines are not counted", _loop_compiled_as_a_library, 95),
 ]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from backprop_hw.checks import answer_key as key
 from backprop_hw.checks.calling import call, fail, hidden_test
-from backprop_hw.checks.isolation import quiet
+from backprop_hw.inside.isolation import quiet
 from backprop_hw.checks.messages import say
 from backprop_hw.checks.mistakes import Mistake, mistake
 from backprop_hw.checks.problems import Probe, probe_pool, random_problem

@@ -11,10 +11,10 @@ import numpy as np
 
 from backprop_hw.checks import answer_key as key
 from backprop_hw.checks.calling import as_array, call, expect_shape, fail, get_key, hidden_test
-from backprop_hw.checks.isolation import quiet
+from backprop_hw.inside.isolation import quiet
 from backprop_hw.checks.messages import say
 from backprop_hw.checks.mistakes import Mistake, mistake
-from backprop_hw.checks.problems import Probe, probe_pool, random_problem, rings
+from backprop_hw.checks.problems import Probe, flower, probe_pool, random_problem, rings
 from backprop_hw.checks.tolerances import (
     FLOWER_ACCURACY_AT_LEAST,
     HIDDEN_SET_ACCURACY_AT_LEAST,
@@ -25,12 +25,6 @@ from backprop_hw.checks.tolerances import (
 PARAMETERS = key.PARAMETER_NAMES
 
 __all__ = ["check_initialize_parameters", "check_update_parameters", "check_nn_model", "check_predict"]
-
-
-def _flower():
-    import planar_utils  # shipped beside the notebook, overwritten from source/ at grading
-
-    return planar_utils.load_planar_dataset()
 
 
 def _expect_same_parameters(value, trusted, function: str, hint: str) -> None:
@@ -78,9 +72,8 @@ def check_nn_model(nn_model: Callable) -> None:
     """Seeded training equals the answer key's step for step, lowers the cost and
     separates the flower and a data set the notebook never shows."""
     hint = say("hint_nn_model")
-    flower = _flower()
     for (X, Y), n_h, seed, iterations, at_least, name in [
-        (flower, 4, 3, 1000, FLOWER_ACCURACY_AT_LEAST, say("the_flower")),
+        (flower(), 4, 3, 1000, FLOWER_ACCURACY_AT_LEAST, say("the_flower")),
         (rings(), 3, 5, 300, HIDDEN_SET_ACCURACY_AT_LEAST, say("a_second_data_set")),
     ]:
         state = np.random.get_state()

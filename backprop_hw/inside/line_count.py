@@ -1,7 +1,9 @@
 """Counting the lines of a student's own code that one call executes (the loop-over-examples test).
 
-Standard library only: the clean-room audit's student process loads this file by
-path, without the backprop_hw package, and counts lines exactly as a kernel does.
+Standard library only: the kernel's end of the grader's channel (kernel_end.py) loads it by path
+inside the sandbox, where the backprop_hw package cannot be read. The count comes from the
+student's kernel, so the grader trusts it only to lower a grade: a loop it finds fails the test,
+and the grader reads the function's source for loops itself (checks/loops.py).
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ import sys
 from typing import Any, Callable
 
 
+ANSWER_KEY_FILE = "<backprop-hw answer key>"  # the file name the stand-ins' code is compiled under
+
+
 class TracingChanged(RuntimeError):
     """The counted code replaced or removed the line counter (sys.settrace): its count means nothing."""
 
 
 def library_paths() -> tuple[str, ...]:
-    """Folders whose code is not the student's: Python, installed packages, this package."""
+    """Folders whose code is not the student's: Python, installed packages, this package, and the
+    answer key's stand-ins (compiled under the file name ANSWER_KEY_FILE)."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, package, "<frozen"}
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, package, "<frozen", ANSWER_KEY_FILE}
     return tuple(p for p in paths if p)
 
 

@@ -1,11 +1,12 @@
 """The first code that runs inside a sandbox, before any student code: standard library only.
 
-bubblewrap starts `python sandbox_entry.py --nproc N --inbox DIR --workdir DIR --seed DIR -- COMMAND...`.
+bubblewrap starts `python entry.py --nproc N --inbox DIR --workdir DIR --seed DIR -- COMMAND...`
+(this file, from the one folder of backprop_hw that the sandbox mounts).
 This caps the processes (RLIMIT_NPROC, counted in the sandbox's own user namespace),
 copies the submission's staged files into the private working copy, seeds
 matplotlib's font cache (so no kernel rebuilds it, or warns on stderr), then
-becomes COMMAND: a Python kernel in this very process (no second interpreter to
-start), anything else by exec.
+becomes COMMAND: a Python kernel or this folder's fork server in this very process
+(no second interpreter to start), anything else by exec.
 """
 
 from __future__ import annotations
@@ -43,18 +44,20 @@ def main(argv: list[str]) -> None:
     resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     set_up_home(settings.get("--seed", ""))
     copy_in(settings.get("--inbox", ""), settings["--workdir"])
-    python_module = len(command) >= 3 and command[1] == "-m" and os.path.realpath(command[0]) == os.path.realpath(sys.executable)
-    if python_module and command[2] in ("ipykernel_launcher", "backprop_hw.grading.forkserver"):
+    here = os.path.dirname(os.path.abspath(__file__))
+    same_python = len(command) >= 2 and os.path.realpath(command[0]) == os.path.realpath(sys.executable)
+    if same_python and command[1:3] == ["-m", "ipykernel_launcher"]:
         sys.argv = [command[2]] + command[3:]
         del sys.path[0]  # this script's folder; a kernel's path starts as `python -m` leaves it
-        if command[2] == "ipykernel_launcher":
-            from ipykernel import kernelapp
+        from ipykernel import kernelapp
 
-            kernelapp.launch_new_instance()
-        else:
-            from backprop_hw.grading import forkserver
+        kernelapp.launch_new_instance()
+        return
+    if same_python and os.path.realpath(command[1]) == os.path.realpath(os.path.join(here, "forkserver.py")):
+        sys.argv = command[1:]
+        import runpy
 
-            forkserver.serve()
+        runpy.run_path(command[1], run_name="__main__")
         return
     os.execvp(command[0], command)
 

@@ -1,8 +1,7 @@
 """Swapping names in a namespace and silencing warnings: the one helper for each, on both sides.
 
-Standard library and NumPy only: the clean-room audit's student process loads this file by path,
-without the backprop_hw package (as it does line_count.py), and puts in its stand-ins with the
-same `swap_in` that the hidden tests use in the kernel.
+Standard library and NumPy only: the kernel's end of the grader's channel (kernel_end.py) loads
+this file by path inside the sandbox; the grader's checks import it as backprop_hw.inside.isolation.
 """
 
 from __future__ import annotations
@@ -38,3 +37,16 @@ def quiet() -> Iterator[None]:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         yield
+
+
+def silence() -> tuple[list, dict]:
+    """Silence warnings until unsilence(): for a test cell's visible tests, which run as a notebook
+    cell and not inside one `with` block. Returns what unsilence() puts back."""
+    saved = warnings.filters[:], np.seterr(all="ignore")
+    warnings.simplefilter("ignore")
+    return saved
+
+
+def unsilence(warning_filters: list, numpy_errors: dict) -> None:
+    warnings.filters[:] = warning_filters
+    np.seterr(**numpy_errors)
