@@ -23,6 +23,10 @@ c.CourseDirectory.course_id = "backprop-course"
 # for a slow but honest solution, and an endless loop is stopped; nbgrader interrupts
 # the cell and goes on with the next one.
 c.Execute.timeout = 30
+# Output still arriving after a cell has ended (a flood: a cell that displays thousands of results)
+# is waited for this long before nbgrader fails the submission; nbgrader's 4 s is too short on a
+# busy machine.
+c.Execute.iopub_timeout = 30
 
 # Student code runs in a sandbox (bubblewrap; backprop_hw/grading/sandbox.py): it sees the
 # system and the Python environment read-only, not the course root, the repository, the grader's

@@ -18,12 +18,12 @@ import nbformat
 import pytest
 
 import browser
+from exchange import COURSE_ID, instructor_course, student_command
 from backprop_hw import notebooks, paths, release
 from backprop_hw.course import Course
 from backprop_hw.harness import catalogue
 from backprop_hw.samples import REFERENCE
 
-COURSE_ID = "backprop-course"  # nbgrader_config.py's CourseDirectory.course_id
 SUCCESS = "Success! Your notebook passes all the tests."
 MISTAKE = "backward-dW1-no-1-over-m"  # a typical mistake: the 1/m left out of dW1
 # A visible test cell starts with the docstring '"""function (N points): ...' (or
@@ -135,27 +135,6 @@ def test_validate_names_the_cells_that_fail(page, tmp_path, sample):
 
 
 # --- the instructor --------------------------------------------------------------------------------
-
-def instructor_course(folder: Path) -> tuple[Course, Path]:
-    """A new course (source/ and configuration) whose exchange is a folder of its own, open to all
-    as nbgrader's exchange must be."""
-    course = Course.create(folder / "course")
-    exchange = folder / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    with (course.root / "nbgrader_config.py").open("a") as config:
-        config.write(f"c.Exchange.root = {str(exchange)!r}\n")
-    return course, exchange
-
-
-def student_command(home: Path, exchange: Path, *args: str) -> None:
-    """A student's nbgrader command (fetch_assignment, submit) in their own folder, with no course
-    configuration but the course id and the exchange."""
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, f"--course={COURSE_ID}", f"--Exchange.root={exchange}"],
-                          cwd=home, capture_output=True, text=True,
-                          env=dict(os.environ, JUPYTER_CONFIG_DIR=str(home / ".jupyter")))
-    assert done.returncode == 0, done.stdout + done.stderr
-
 
 def cli_autograde(course: Course, folder: Path) -> tuple[str, dict[str, float]]:
     """Autograde a copy of the course, as it is now, with the real `nbgrader autograde`: its

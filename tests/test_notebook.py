@@ -6,7 +6,7 @@ import inspect
 
 from nbgrader.nbgraderformat import MetadataValidator
 
-from backprop_hw import notebooks
+from backprop_hw import checks, notebooks
 
 SPEC_POINTS = {"A": 15, "B": 10, "C": 5, "D": 20, "E": 25, "F": 10, "G": 15}
 
@@ -55,8 +55,10 @@ def test_every_graded_function_has_an_answer_cell_and_a_test_cell_with_hidden_te
              if notebooks.nbgrader_meta(c).get("grade") and not notebooks.nbgrader_meta(c).get("solution")}
     for function in SPEC_SIGNATURES:
         test_cell = tests[f"test_{function}"]
-        assert "### BEGIN HIDDEN TESTS" in test_cell.source
-        assert f'isolate("{function}")' in test_cell.source, "the cell must isolate the function it grades"
+        hidden = notebooks.hidden_test(test_cell.source)
+        assert hidden == notebooks.HiddenTest(f"check_{function}", function, hidden.visible), \
+            "the hidden block names the check of the function the cell grades, and that function"
+        assert callable(getattr(checks, hidden.check, None))
         assert test_cell.source.startswith('"""'), "each test cell starts with a docstring saying what it checks"
         assert "### BEGIN SOLUTION" in answers[function].source
 

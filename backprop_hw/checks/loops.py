@@ -381,6 +381,8 @@ class _Taint:
             return node.id in self.literals or node.id in self.inputs or not self.depends(node)
         if isinstance(node, ast.Attribute) and node.attr == "shape":
             return True
+        if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)):
+            return all(self.bounded(generator.iter) for generator in node.generators)
         if isinstance(node, ast.Call):
             called = _called_name(node)
             if called in ("items", "keys", "values") and isinstance(node.func, ast.Attribute) and not node.args:

@@ -19,6 +19,7 @@ unless they changed or --force is given.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import logging
@@ -158,7 +159,14 @@ class ParallelAutograde(Autograde):
             if student_id in self.pending:
                 self.pending[student_id].exception()
         started = time.perf_counter()
-        super().init_assignment(assignment_id, student_id)
+        # nbgrader copies the submission's files into autograded/, following links: not those (links.py)
+        unsafe = links.refused(self._format_source(assignment_id, student_id))
+        ignore = self.coursedir.ignore
+        self.coursedir.ignore = list(ignore) + (["*"] if "." in unsafe else [glob.escape(os.path.basename(r)) for r in unsafe])
+        try:
+            super().init_assignment(assignment_id, student_id)
+        finally:
+            self.coursedir.ignore = ignore
         self._time(student_id, "database", time.perf_counter() - started)
 
     def convert_single_notebook(self, notebook_filename: str) -> None:
@@ -272,10 +280,12 @@ class ParallelAutogradeApp(AutogradeApp):
         settings = worker.Settings(
             timeout=execute.timeout, interrupt_on_timeout=execute.interrupt_on_timeout,
             raise_on_iopub_timeout=execute.raise_on_iopub_timeout,
-            # Output still arriving after a cell's reply: nbclient waits iopub_timeout (4 s) for it, then
-            # nbgrader fails the submission. With N kernels on the cores a flood drains up to N times
-            # slower than in nbgrader's lone kernel, so we wait as long as a cell may run instead.
-            iopub_timeout=max(execute.iopub_timeout, execute.timeout or 0),
+            # Output still arriving after a cell's reply: nbclient waits iopub_timeout for it, then nbgrader
+            # fails the submission. With N kernels on the cores a flood drains up to N times slower than in
+            # nbgrader's lone kernel (seen: 2,000 results of a cell still arriving after 30 s with six
+            # kernels on two cores), and output that arrives is progress, not a hang: we wait as long as
+            # the submission has time left (the wall time stops an endless flood).
+            iopub_timeout=max(execute.iopub_timeout, int(limits.wall_time)),
             wall_time=limits.wall_time, memory_limit_mb=limits.memory_limit_mb,
             output_limit_kb=limits.output_limit_kb, fork_kernels=limits.fork_kernels,
             max_restarts=execute.max_restarts,

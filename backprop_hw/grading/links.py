@@ -60,25 +60,39 @@ def refused(folder: str | os.PathLike) -> dict[str, str]:
     return found
 
 
+def missing_notebook(why: str) -> nbformat.NotebookNode:
+    """What stands for a notebook that was refused: an empty notebook (every test cell scores 0)
+    whose metadata says why."""
+    return nbformat.v4.new_notebook(metadata={"backprop_hw": {"refused": why}})
+
+
 class CollectWithoutLinks(ExchangeCollect):
-    """nbgrader's collect, copying regular files and folders only (set as c.ExchangeFactory.collect)."""
+    """nbgrader's collect, copying regular files and folders only (set as c.ExchangeFactory.collect).
+    A notebook of the assignment that was a link is collected as an empty notebook saying why, so
+    that it is graded as missing (0), where nbgrader would skip a submission without a notebook."""
 
     def do_copy(self, src, dest, log=None):
         unsafe = refused(src)
         for relative, what in sorted(unsafe.items()):
             self.log.warning("Not collected: %s in %s is %s (links and special files are never followed)",
                              relative, src, what)
-        if "." in unsafe:  # the whole submission is a link: an empty folder, graded as missing
+        if "." in unsafe:  # the whole submission is a link
             os.makedirs(dest, exist_ok=True)
-            return
-        standard = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
-                                   max_file_size=self.coursedir.max_file_size, log=self.log)
+        else:
+            standard = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
+                                       max_file_size=self.coursedir.max_file_size, log=self.log)
 
-        def ignore(directory: str, names: list[str]) -> list[str]:
-            return sorted(set(standard(directory, names)) | {n for n in names if what_it_is(os.path.join(directory, n))})
+            def ignore(directory: str, names: list[str]) -> list[str]:
+                return sorted(set(standard(directory, names)) | {n for n in names if what_it_is(os.path.join(directory, n))})
 
-        _check_size(self, Path(src))
-        shutil.copytree(src, dest, ignore=ignore)  # (nothing left to follow: every link is ignored)
+            _check_size(self, Path(src))
+            shutil.copytree(src, dest, ignore=ignore)  # (nothing left to follow: every link is ignored)
+        released = Path(self.coursedir.format_path(self.coursedir.release_directory, ".", self.coursedir.assignment_id))
+        for notebook in sorted(p.name for p in released.glob("*.ipynb")):
+            why = unsafe.get(notebook) or (unsafe.get(".") and f"in a submission folder that is {unsafe['.']}")
+            if why and not os.path.exists(os.path.join(dest, notebook)):
+                nbformat.write(missing_notebook(f"{notebook} was {why}: links are never followed"),
+                               os.path.join(dest, notebook))
         self._groupshared(dest)
 
     def _groupshared(self, dest: str) -> None:
@@ -136,14 +150,17 @@ class RefuseLinks(Preprocessor):
         notes = []
         for relative, what in sorted(unsafe.items()):
             if relative in (".", notebook):
-                nb = nbformat.v4.new_notebook(metadata=nb.get("metadata", {}))
-                notes.append(f"{'the submission folder' if relative == '.' else notebook} is {what}: "
-                             "links are never followed, the notebook is graded as missing")
+                note = (f"{'the submission folder' if relative == '.' else notebook} is {what}: "
+                        "links are never followed, the notebook is graded as missing")
+                nb = missing_notebook(note)
+                notes.append(note)
                 continue
             copied = os.path.join(autograded, relative)
             if os.path.lexists(copied) and not os.path.isdir(copied):
                 os.remove(copied)
             notes.append(f"{relative} is {what}: links and special files are never followed, left out")
+        if refusal := nb.get("metadata", {}).get("backprop_hw", {}).get("refused"):  # refused at collect
+            notes.append(f"{refusal}, and was collected as an empty notebook")
         if notes:
             if isinstance(getattr(converter, "refusals", None), dict):  # `backprop-hw` reports them
                 converter.refusals[student] = notes

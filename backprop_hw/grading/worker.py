@@ -428,7 +428,9 @@ def execute(path: str, settings_dict: dict) -> dict:
             else:  # as in nbgrader, the submission fails and nothing is recorded; a rerun grades it again
                 if isinstance(error, CellTimeoutError):  # raise_on_iopub_timeout: output still arriving after the cell
                     outcome.status = "timeout"
-                    outcome.message = (f"output was still arriving {executor.iopub_timeout} s after a cell ended "
+                    index = executor.running_cell_index
+                    cell = nb.cells[index].get("id") or f"#{index}" if index is not None else "?"
+                    outcome.message = (f"output was still arriving {executor.iopub_timeout} s after cell {cell} ended "
                                        f"(a flood of output, or a loaded machine): not graded, as nbgrader does")
                 else:
                     outcome.status, outcome.message = "error", f"{type(error).__name__}: {error}"
@@ -451,6 +453,8 @@ def folder_files(folder: str) -> dict[str, bytes | str]:
     symbolic link travels as its target's name (a str), never followed; special files stay behind."""
     root = os.path.abspath(folder)
     files: dict[str, bytes | str] = {}
+    if os.path.islink(root):  # (os.walk would follow it)
+        return files
     for directory, folders, names in os.walk(root):
         for name in names + [f for f in folders if os.path.islink(os.path.join(directory, f))]:
             path = os.path.join(directory, name)
