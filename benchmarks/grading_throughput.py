@@ -148,9 +148,10 @@ def main() -> None:
         if outcome["status"] != "ok":
             print(f"    {student}: {outcome['status']}: {outcome['message'][:160]}")
     print("  one submission's time in backprop-hw autograde (median over submissions):")
-    for what in ("kernel start", "executing", "preprocessing", "database"):
+    for what in ("kernel start", "executing", "hidden tests in the grader", "hidden tests waiting for the kernel",
+                 "preprocessing", "database"):
         values = [t.get(what, 0.0) for t in converter.timings.values() if "executing" in t]
-        print(f"    {what:22s} {statistics.median(values):6.3f} s"
+        print(f"    {what:36s} {statistics.median(values):6.3f} s"
               + ("   (waiting for a kernel booted ahead)" if what == "kernel start" else ""))
     print(f"    {'nbgrader, all in':22s} {seconds_nbgrader / total:6.3f} s per submission, one after another")
 

@@ -95,7 +95,7 @@ def _course(root: Path, port: int, db_url: str | None = None) -> Course:
     for student, attack in _attackers().items():
         course.submit(student, hostile.attacker_notebook(
             release, attack, course_root=str(course.root), assignment=paths.ASSIGNMENT, notebook=paths.NOTEBOOK,
-            victim=AFTER, port=str(port)))
+            victim=AFTER, port=str(port), package=str(PACKAGE)))
     course.submit(AFTER, victim)
     return course
 
@@ -324,3 +324,30 @@ def test_a_sandboxed_fork_server_hands_each_kernel_a_clean_sandbox(tmp_path):
     finally:
         supply.close()
     assert subprocess.run(["pgrep", "-f", hostile.LEFTOVER_MARKER], capture_output=True).returncode == 1
+
+
+def test_inside_the_sandbox_the_grader_is_its_inside_folder_alone(tmp_path):
+    """A kernel sees of backprop_hw only backprop_hw/inside/ (standard library and NumPy, no answer key,
+    no check): the answer key's file and the checks cannot be read, nor the package imported."""
+    from jupyter_core.utils import run_sync
+
+    from backprop_hw.grading import worker
+
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    supply = worker.KernelSupply(worker.Settings())
+    try:
+        km = supply.take()
+        kc, _ = worker._prepare_kernel(km, str(folder), 2048)
+        printed: list[str] = []
+        code = (f"import os\nprint(sorted(os.listdir({str(PACKAGE)!r})), os.path.exists({str(PACKAGE / 'checks')!r}),\n"
+                f"      os.path.exists({str(sandbox.INSIDE / 'kernel_end.py')!r}))\n"
+                "try:\n    import backprop_hw.checks\n    print('imported')\nexcept ImportError:\n    print('not importable')")
+        run_sync(kc.execute_interactive)(code, timeout=60, output_hook=lambda m: printed.append(
+            m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+        kc.stop_channels()
+        worker._shut_down(km, None)
+    finally:
+        supply.close()
+    assert "".join(printed) == "['inside'] False True\nnot importable\n"
+    assert (PACKAGE / "checks" / "answer_key.py").is_file()  # (there it is, outside)

@@ -199,6 +199,8 @@ class ParallelAutograde(Autograde):
         spent = time.perf_counter() - started - outcome.get("seconds_waiting", 0.0)
         self._time(student, "executing", outcome.get("seconds_executing", 0.0))
         self._time(student, "kernel start", outcome.get("seconds_kernel_ready", 0.0))
+        self._time(student, "hidden tests in the grader", outcome.get("seconds_checking", 0.0))
+        self._time(student, "hidden tests waiting for the kernel", outcome.get("seconds_waiting_for_kernel", 0.0))
         self._time(student, "preprocessing", spent)
 
     def set_permissions(self, assignment_id: str, student_id: str) -> None:

@@ -87,6 +87,7 @@ class ClusterPool:
         started = time.perf_counter()
         files = runner.folder_files(str(Path(notebook_path).parent))
         future = self.client.submit(runner.execute_files, files, Path(notebook_path).name, settings,
+                                    Path(notebook_path).parent.name,
                                     key=f"grade-{student}-{self.run_id}", pure=False)
         self.bytes_sent += sum(len(data) for data in files.values())
         self.seconds_submitting += time.perf_counter() - started

@@ -79,10 +79,12 @@ def grader_fingerprint(assignment: str, extra_args: list[str] | None = None) -> 
 
 def grader_files(assignment: str) -> list[Path]:
     """The files a grade depends on: the assignment's source folder, every module below checks/
-    (the hidden tests live in checks/parts/) and grading/, and the course's config."""
+    (the hidden tests live in checks/parts/), grading/ and inside/ (the kernel's end of the
+    hidden tests' channel), and the course's config."""
     package = paths.REPO_ROOT / "backprop_hw"
     files = (sorted((paths.SOURCE_DIR / assignment).rglob("*")) + sorted((package / "checks").rglob("*.py"))
-             + sorted((package / "grading").rglob("*.py")) + [paths.COURSE_CONFIG])
+             + sorted((package / "grading").rglob("*.py")) + sorted((package / "inside").rglob("*.py"))
+             + [paths.COURSE_CONFIG])
     return [file for file in files if file.is_file() and "__pycache__" not in file.parts]
 
 

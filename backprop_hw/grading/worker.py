@@ -61,6 +61,8 @@ class Outcome:
     message: str = ""
     seconds_kernel_ready: float = 0.0
     seconds_executing: float = 0.0
+    seconds_checking: float = 0.0  # the hidden tests' own work in the grader (CPU)
+    seconds_waiting_for_kernel: float = 0.0  # the hidden tests waiting for the student's functions in the kernel
     worker_peak_mb: float = 0.0
     kernels_peak_mb: float = 0.0
 
@@ -439,6 +441,8 @@ def execute(path: str, settings_dict: dict) -> dict:
         finally:
             deadline.cancel()
             outcome.seconds_executing = time.perf_counter() - started
+            outcome.seconds_checking = executor.seconds_checking
+            outcome.seconds_waiting_for_kernel = executor.seconds_waiting_for_kernel
         outcome.notebook_json = nbformat.writes(nb)
     except Exception as error:  # noqa: BLE001
         outcome.status, outcome.message = "error", f"{type(error).__name__}: {error}"
@@ -481,13 +485,15 @@ def write_files(folder: str | os.PathLike, files: dict[str, bytes | str]) -> Non
                 stream.write(data)
 
 
-def execute_files(files: dict[str, bytes], notebook: str, settings_dict: dict) -> dict:
+def execute_files(files: dict[str, bytes], notebook: str, settings_dict: dict, folder_name: str = "submission") -> dict:
     """execute() on a machine that does not share the course's disk: the submission's folder
-    arrives as `files`, is written to a temporary folder and executed there; the Outcome also
-    carries, as "files", what the notebook wrote or changed in its folder (besides itself)."""
+    arrives as `files`, is written to a temporary folder of its own name (backprop_uk: the
+    Ukrainian edition's messages) and executed there; the Outcome also carries, as "files", what
+    the notebook wrote or changed in its folder (besides itself)."""
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="backprop-hw-task-") as folder:
+    with tempfile.TemporaryDirectory(prefix="backprop-hw-task-") as scratch:
+        folder = os.path.join(scratch, os.path.basename(folder_name) or "submission")
         write_files(folder, files)
         outcome = execute(os.path.join(folder, notebook), settings_dict)
         written = folder_files(folder)

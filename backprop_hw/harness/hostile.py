@@ -508,7 +508,7 @@ LEFTOVER_MARKER = "backprop-hw-hostile-leftover"
 class Attack:
     name: str
     what: str
-    code: str  # str.format'ed with course_root, assignment, notebook, victim, port, marker
+    code: str  # str.format'ed with course_root, assignment, notebook, victim, port, package (the grader's), marker
     solutions_from_source: bool = False  # the answer cells exec what the attack read from source/
 
 
@@ -586,6 +586,29 @@ for path in notebooks_in(places):
         break
 else:
     print("no solutions found")
+''', solutions_from_source=True),
+    Attack("reads-the-answer-key", "finds the grader's package (the repository, the Python path, the folder of the "
+           "kernel's end of the channel) and imports the answer key as its answers", '''
+import glob, os, sys
+places = ["{package}", os.path.dirname("{package}"), *sys.path]
+places += [os.path.dirname(os.path.dirname(f.__code__.co_filename))
+           for f in get_ipython().kernel.comm_manager.targets.values() if hasattr(f, "__code__")]
+SOLUTIONS = {{}}
+for place in places:
+    for path in glob.glob(os.path.join(place, "**", "answer_key.py"), recursive=True)[:5]:
+        try:
+            sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(path))))
+            from backprop_hw.checks import answer_key as _key
+            SOLUTIONS = {{name: f"from backprop_hw.checks.answer_key import {{name}}" for name in _key.GRADED_FUNCTIONS}}
+            print("read the answer key at", path)
+        except Exception as error:
+            print("blocked:", error)
+        if SOLUTIONS:
+            break
+    if SOLUTIONS:
+        break
+else:
+    print("no answer key found")
 ''', solutions_from_source=True),
     Attack("tampers-with-a-classmate", "reads, then blanks, a classmate's submitted and autograded notebooks", '''
 for path in ("{course_root}/submitted/{victim}/{assignment}/{notebook}",
