@@ -114,14 +114,15 @@ every_python() {
 }
 
 across_pythons() {
-  # The demo and the catalogue's grading on every Python 3.10+ here; per-cell scores compared.
-  # Much of this is one core's work (pip; the demo grades one kernel at a time), so the other
-  # Pythons' environments are built, one after the other, while this environment's Python grades,
-  # and each Python's demo runs beside its catalogue.
-  local out=build/pythons candidate version env status=0 i main demo builder built
+  # The demo and the catalogue's grading on every Python 3.10+ here; per-cell scores compared. This
+  # environment's Python grades the whole catalogue, the others a sample of it that passes and fails
+  # every graded cell (harness/pythons.py). Much of this is one core's work (pip; the demo grades one
+  # kernel at a time), so the other Pythons' environments are built, one after the other, while this
+  # environment's Python grades, and each Python's demo runs beside its catalogue.
+  local out=build/pythons candidate version env status=0 i main demo builder built folder
   local -a candidates=() versions=() envs=()
   rm -rf "$out" && mkdir -p "$out/scores"
-  "$venv/bin/python" -m backprop_hw.harness.pythons write "$out/catalogue"
+  "$venv/bin/python" -m backprop_hw.harness.pythons write "$out/catalogue" "$out/sample"
   main=$("$venv/bin/python" -c 'import platform; print(platform.python_version())')
   for candidate in "$venv/bin/python" $(every_python); do  # this environment's Python first
     version=$("$candidate" -c 'import platform; print(platform.python_version())')
@@ -150,7 +151,9 @@ across_pythons() {
     echo "run.sh: Python $version: the demo and the catalogue graded side by side" >&2
     PATH="$PWD/$env/bin:$PATH" backprop-hw demo --course-dir "$out/demo-$version" >"$out/demo-$version.log" 2>&1 &
     demo=$!
-    PATH="$PWD/$env/bin:$PATH" backprop-hw grade "$out/catalogue" --json --no-cache --jobs 2 \
+    folder=$out/sample
+    [ "$version" = "$main" ] && folder=$out/catalogue
+    PATH="$PWD/$env/bin:$PATH" backprop-hw grade "$folder" --json --no-cache --jobs 2 \
       >"$out/scores/python-$version.json" 2>"$out/grade-$version.log" || true  # not-graded files show in the comparison
     if ! wait "$demo"; then
       echo "run.sh: the demo failed on Python $version: see $out/demo-$version.log" >&2

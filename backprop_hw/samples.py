@@ -22,7 +22,10 @@ class Sample:
     function: str = ""  # for a mistake: the graded function that holds it
     prebuilt: NotebookNode | None = None  # a notebook made elsewhere (e.g. packed mutants)
     late_hours: float = 0.0  # submitted this long after the due date
-    slow: bool = False  # runs into per-cell timeouts in the training cells (a loop over examples)
+    # A loop over the examples in forward or backward propagation: the notebook's training cells are cut
+    # to a few iterations (notebooks.with_short_training), as a student may do, or each would run into
+    # the per-cell timeout (10,000 iterations of a loop over 400 examples). No graded cell trains.
+    loops_over_examples: bool = False
 
     def notebook(self, source: NotebookNode, release: NotebookNode) -> NotebookNode:
         if self.prebuilt is not None:
@@ -32,7 +35,7 @@ class Sample:
         nb = notebooks.reference_submission(source, release)
         for grade_id, old, new in self.changes:
             nb = notebooks.with_change(nb, grade_id, old, new)
-        return nb
+        return notebooks.with_short_training(nb) if self.loops_over_examples else nb
 
 
 REFERENCE = Sample("reference", "every answer from the reference solution")

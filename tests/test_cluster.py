@@ -22,7 +22,7 @@ from backprop_hw.grading import autograde, postgres
 from backprop_hw.harness import catalogue
 from gradebook import outputs, rows
 
-# Right, wrong, untouched and late, none of the slow ones: what the killed-worker run grades.
+# Right, wrong, untouched and late: what the killed-worker run grades.
 STUDENTS = ["reference", "untouched", "backward-dW1-no-1-over-m", "einsum", "cost-array", "late-reference"]
 
 

@@ -42,10 +42,24 @@ def test_a_file_graded_on_one_python_only_fails(tmp_path, capsys):
     assert "mistake.ipynb" in capsys.readouterr().out
 
 
-def test_the_catalogue_is_written_without_the_entries_that_wait_for_timeouts(tmp_path):
+def test_the_whole_catalogue_and_a_sample_that_passes_and_fails_every_cell_are_written(tmp_path):
+    from backprop_hw import notebooks, paths
     from backprop_hw.harness import catalogue
 
-    assert pythons.write(tmp_path) == 0
-    written = {p.stem for p in tmp_path.glob("*.ipynb")}
-    assert written == {s.student_id for s in catalogue.ALL if not s.slow}
-    assert any(s.slow for s in catalogue.ALL) and len(written) > 80
+    assert pythons.write(tmp_path / "all", tmp_path / "sample") == 0
+    assert {p.stem for p in (tmp_path / "all").glob("*.ipynb")} == {s.student_id for s in catalogue.ALL}
+    sample = {s.student_id for s in pythons.sample()}
+    assert {p.stem for p in (tmp_path / "sample").glob("*.ipynb")} == sample and len(sample) < 40
+    cells = notebooks.cell_functions(notebooks.read(paths.source_notebook()))
+    failed = {cell for s in pythons.sample() if s.kind in ("mistake", "untouched")
+              for cell in (cells if "*" in s.fails else s.fails)}
+    assert failed == set(cells) and "reference" in sample  # every graded cell fails somewhere, and passes
+    assert {s.student_id for s in catalogue.ALL if s.loops_over_examples} <= sample
+
+
+def test_a_python_that_graded_only_the_sample_is_compared_on_the_sample(tmp_path, capsys):
+    everything = results(0.0)
+    files = [write(tmp_path, "python-3.11", everything), write(tmp_path, "python-3.13", everything[:1])]
+    assert pythons.compare(files) == 0
+    assert "every graded cell of 1 notebooks" in capsys.readouterr().out
+    assert pythons.compare([write(tmp_path, "python-3.12", [])]) == 1  # nothing graded is no proof

@@ -7,7 +7,7 @@ A graded test cell of the source notebook names its check in its hidden block:
     ### END HIDDEN TESTS
     ...the visible tests...
 
-The grader never sends that block to the student's kernel. It reads it (grading/hidden_tests.py),
+The grader never sends that block to the student's kernel. It reads it (notebooks.hidden_test),
 runs check_sigmoid here, in its own process, on the student's sigmoid called through the channel
 to the kernel (grading/channel.py), and writes a failure into the cell as its error; the visible
 tests then run in the kernel as usual. The hidden tests run first, so that a failure is reported

@@ -21,10 +21,10 @@ class Mistake:
     description: str
     changes: tuple[tuple[str | None, str], ...]  # (text in the reference answer or WHOLE_BODY, what the student wrote)
     must_fail: tuple[str, ...] = ()  # test cells it must fail; by default test_<function>
-    slow: bool = False  # runs into per-cell timeouts in the training cells (a loop over examples)
+    loops_over_examples: bool = False  # its submission's training cells are cut short (samples.Sample)
     beyond_lecture: bool = False  # right on the lecture's network, wrong only beyond it
 
 
 def mistake(student_id: str, function: str, description: str, *changes: tuple[str | None, str],
-            must_fail: tuple[str, ...] = (), slow: bool = False, beyond_lecture: bool = False) -> Mistake:
-    return Mistake(student_id, function, description, changes, must_fail, slow, beyond_lecture)
+            must_fail: tuple[str, ...] = (), loops_over_examples: bool = False, beyond_lecture: bool = False) -> Mistake:
+    return Mistake(student_id, function, description, changes, must_fail, loops_over_examples, beyond_lecture)

@@ -1,8 +1,8 @@
 """The grading limits and their defaults, written once.
 
 Courses set them in nbgrader_config.py (`c.GradingLimits.wall_time = ...`, and nbgrader's own
-`c.Execute.timeout` per cell); `backprop-hw autograde`, `grade` and `audit` read them from there,
-and the workers' settings and the clean room default to the same values.
+`c.Execute.timeout` per cell); `backprop-hw autograde` and `grade` read them from there, and the
+workers' settings default to the same values.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ its own. Inside, the student's code
 - lives in a pid namespace: when the kernel ends, everything it started ends too.
 
 The kernel talks to the grader over IPC sockets (jupyter_client's transport="ipc")
-in a runtime folder of this sandbox alone; the audit's student process over pipes.
+in a runtime folder of this sandbox alone, and the hidden tests, which run in the grader, call the
+student's functions over a Unix socket in that folder (grading/channel.py).
 
 Where no sandbox can be made, grading stops with `SandboxUnavailable`, which says
 how to install one; `c.Sandbox.enabled = False` (or `--no-sandbox`) grades without

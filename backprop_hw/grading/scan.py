@@ -1,8 +1,10 @@
 """Flag code that tampers with grading, for an instructor to look at.
 
-The hidden tests run in the student's kernel, so code written to fool them can
-(see the README: what is and is not protected). This scan reads every code
-cell of the submission, as IPython would run it, and
+The hidden tests run in the grader, where nothing in a notebook can reach them, so
+no grade depends on this scan: it is a hint that a notebook is worth reading (code
+that detects the grader can still be right only when graded; see the README: what
+is and is not protected). It reads every code cell of the submission, as IPython
+would run it, and
 names what honest solutions to this assignment never do: changing NumPy's
 functions, looking for the grader, importing the grader's package, ending its
 own process, touching files beyond its folder, overriding error display,

@@ -43,7 +43,7 @@ def as_sample(entry: Mistake) -> Sample:
     changes = tuple((entry.function, reference_body(entry.function) if old is WHOLE_BODY else old, new)
                     for old, new in entry.changes)
     return Sample(entry.student_id, f"{entry.function}: {entry.description}", changes, kind="mistake",
-                  function=entry.function, slow=entry.slow, fails=frozenset(fails), keeps=frozenset(keeps))
+                  function=entry.function, loops_over_examples=entry.loops_over_examples, fails=frozenset(fails), keeps=frozenset(keeps))
 
 
 def variant(student_id: str, description: str, *changes: tuple[str, str, str]) -> Sample:

@@ -1,13 +1,13 @@
 """A grade must not depend on the Python or NumPy version: the catalogue graded on each, compared.
 
 `./run.sh pythons` drives it: it writes the catalogue's notebooks once, grades them with
-`backprop-hw grade --json` in an environment of every Python 3.10+ on the machine, then compares:
+`backprop-hw grade --json` in an environment of every Python 3.10+ on the machine (all of them on
+the environment's own Python; on the others a sample that covers every graded cell with a pass and
+a fail, the reading of loops and the recovery from a dead kernel), then compares the files graded
+on every Python, cell by cell:
 
-    python -m backprop_hw.harness.pythons write FOLDER
+    python -m backprop_hw.harness.pythons write FOLDER [SAMPLE_FOLDER]
     python -m backprop_hw.harness.pythons compare SCORES.json...   # one per Python, named by it
-
-The two entries that loop over the examples are left out: they run into per-cell timeouts, and
-how far a cell gets before its timeout depends on the machine's load, not on the Python.
 """
 
 from __future__ import annotations
@@ -19,13 +19,33 @@ from pathlib import Path
 from backprop_hw import notebooks, paths
 from backprop_hw.harness import catalogue
 
+# Beside the reference and one mistake of each graded function: the entries whose grading goes
+# through code that depends most on the interpreter (the reading of loops, kernels that die).
+SAMPLE_EXTRAS = ("untouched", "own-names-and-helper", "tanh-derivative-helper", "cost-from-loss")
 
-def write(folder: Path) -> int:
+
+def sample() -> list:
+    """Catalogue entries that pass and fail every graded cell: the reference (all pass), the first
+    mistake of each graded function (its cells fail), the loops over the examples, the kernels that
+    die, and SAMPLE_EXTRAS."""
+    chosen, functions = [catalogue.REFERENCE], set()
+    for entry in catalogue.MISTAKES:
+        if entry.function not in functions or entry.loops_over_examples:
+            functions.add(entry.function)
+            chosen.append(entry)
+    chosen += list(catalogue.CRASHES) + [catalogue.by_id(name) for name in SAMPLE_EXTRAS]
+    return chosen
+
+
+def write(folder: Path, sample_folder: Path | None = None) -> int:
     source, release = notebooks.read(paths.source_notebook()), notebooks.read(paths.release_notebook())
-    entries = [s for s in catalogue.ALL if not s.slow]
-    for sample in entries:
-        notebooks.write(sample.notebook(source, release), folder / f"{sample.student_id}.ipynb")
-    print(f"wrote {len(entries)} catalogue notebooks to {folder}")
+    for sample_entry in catalogue.ALL:
+        notebooks.write(sample_entry.notebook(source, release), folder / f"{sample_entry.student_id}.ipynb")
+    print(f"wrote {len(catalogue.ALL)} catalogue notebooks to {folder}")
+    if sample_folder is not None:
+        for entry in sample():
+            notebooks.write(entry.notebook(source, release), sample_folder / f"{entry.student_id}.ipynb")
+        print(f"wrote a sample of {len(sample())} of them to {sample_folder}")
     return 0
 
 
@@ -43,13 +63,18 @@ def cell_scores(results_file: Path) -> dict[str, dict[str, float | str]]:
 
 
 def compare(results_files: list[Path]) -> int:
-    """Print per Python the files and points graded, then every cell whose points differ; 1 if any."""
+    """Print per Python the files and points graded, then every cell whose points differ among the
+    files graded on every Python (a sample on some); 1 if any."""
     by_python = {file.stem: cell_scores(file) for file in results_files}
-    files = sorted(set().union(*by_python.values()))
+    files = sorted(min(by_python.values(), key=len)) if by_python else []  # the sample, graded on every Python
     for python, scores in by_python.items():
-        total = sum(p for cells in scores.values() for p in cells.values() if isinstance(p, float | int))
+        total = sum(p for name in files for p in scores.get(name, {}).values() if isinstance(p, float | int))
         graded = sum("status" not in cells for cells in scores.values())
-        print(f"{python:>14}: {graded} of {len(files)} notebooks graded, {total:g} points in all")
+        print(f"{python:>14}: {graded} of {len(scores)} notebooks graded; {total:g} points in the {len(files)} "
+              f"compared")
+    if not files:
+        print("no notebook graded: nothing to compare")
+        return 1
     differences = []
     for name in files:
         seen = {python: scores.get(name, {"status": "missing"}) for python, scores in by_python.items()}
@@ -70,7 +95,7 @@ def compare(results_files: list[Path]) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) >= 2 and argv[0] == "write":
-        return write(Path(argv[1]))
+        return write(Path(argv[1]), Path(argv[2]) if len(argv) >= 3 else None)
     if len(argv) >= 2 and argv[0] == "compare":
         return compare([Path(a) for a in argv[1:]])
     print(__doc__, file=sys.stderr)

@@ -253,7 +253,7 @@ MISTAKES: tuple[Mistake, ...] = (
     mistake("forward-template-assert", "forward_propagation", "the original template's assert that A2 is (1, m)",
             ("    cache = {", "    assert(A2.shape == (1, X.shape[1]))\n    cache = {"), beyond_lecture=True),
     mistake("forward-loop", "forward_propagation", "a Python loop over the examples (right values)",
-            (WHOLE_BODY, LOOPED_FORWARD), slow=True),
+            (WHOLE_BODY, LOOPED_FORWARD), loops_over_examples=True),
     mistake("one-example-sigmoid-for-tanh", "backward_propagation_one_example", "σ′ where tanh′ belongs in dz1",
             ("(1 - np.power(a1, 2))", 'sigmoid_derivative(cache["Z1"])')),
     mistake("one-example-dW2-transposed", "backward_propagation_one_example", "dW2 = a1·dz2ᵀ",

@@ -281,7 +281,8 @@ MISTAKES: tuple[Mistake, ...] = (
     mistake("backward-dot-for-elementwise", "backward_propagation", "np.dot where the elementwise * belongs",
             ("np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))", "np.dot(np.dot(W2.T, dZ2), (1 - np.power(A1, 2)).T)"), must_fail=BACKWARD_CELLS),
     mistake("backward-loop", "backward_propagation", "a Python loop over the examples (right values)",
-            (WHOLE_BODY, LOOPED_BACKWARD), must_fail=("test_backward_propagation_vectorized",), slow=True),
+            (WHOLE_BODY, LOOPED_BACKWARD), must_fail=("test_backward_propagation_vectorized",),
+            loops_over_examples=True),
     mistake("backward-mean-dZ-in-db", "backward_propagation", "db2 = np.mean(dZ2), a number",
             ("db2 = np.sum(dZ2, axis=1, keepdims=True) / m", "db2 = np.mean(dZ2)"), must_fail=BACKWARD_CELLS),
 )
