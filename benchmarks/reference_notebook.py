@@ -1,9 +1,11 @@
 """Benchmark: how long the reference notebook takes to execute, hidden tests included.
 
 Runs the source notebook (reference solution + visible + hidden tests, exactly
-what autograde executes for a perfect submission) in a fresh kernel N times and
-prints the median execution time (first cell start to last cell end, kernel
-start excluded), the median kernel start, and the slowest cells.
+what autograde executes for a perfect submission) with the course's Execute
+(GradingExecute: the hidden tests in this process, the cells in a fresh kernel,
+no sandbox) N times and prints the median execution time (first cell start to
+last cell end, kernel start excluded), the hidden tests' share on each side of
+their channel, the median kernel start, and the slowest cells.
 
     .venv/bin/python benchmarks/reference_notebook.py [--runs 5]
 
@@ -21,22 +23,20 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from nbclient import NotebookClient
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from backprop_hw import notebooks, paths  # noqa: E402
+from backprop_hw.grading.execute import GradingExecute  # noqa: E402
 
 
 def _stamp(value: str) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
-def run_once(workdir: Path) -> tuple[float, float, dict[str, float]]:
+def run_once(workdir: Path) -> tuple[float, float, dict[str, float], tuple[float, float]]:
     nb = notebooks.read(workdir / paths.NOTEBOOK)
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}},
-                            record_timing=True)
+    executor = GradingExecute(timeout=120, kernel_name="python3", record_timing=True)
     started = time.time()
-    client.execute()
+    executor.preprocess(nb, {"metadata": {"path": str(workdir)}})
     finished = time.time()
     per_cell, first, last = {}, None, None
     for cell in nb.cells:
@@ -50,7 +50,8 @@ def run_once(workdir: Path) -> tuple[float, float, dict[str, float]]:
             if output.output_type == "error":
                 raise SystemExit(f"cell {cell.id} failed: {output.ename}: {output.evalue}")
     execution = last - first
-    return execution, (finished - started) - execution, per_cell
+    return execution, (finished - started) - execution, per_cell, (executor.seconds_checking,
+                                                                   executor.seconds_waiting_for_kernel)
 
 
 def main() -> None:
@@ -67,6 +68,8 @@ def main() -> None:
     print(f"reference notebook, {args.runs} runs in fresh kernels")
     print(f"  execution (kernel start excluded): median {statistics.median(executions):.2f} s "
           f"(min {min(executions):.2f}, max {max(executions):.2f}); target ≤ 3 s")
+    print(f"  of which the hidden tests:         median {statistics.median(r[3][0] for r in results):.2f} s of CPU "
+          f"here (the grader), {statistics.median(r[3][1] for r in results):.2f} s waiting for the kernel's answers")
     print(f"  kernel start and shutdown:         median {statistics.median(overheads):.2f} s")
     print("  slowest cells (median):")
     for cell, seconds in sorted(cells.items(), key=lambda item: -item[1])[:8]:

@@ -440,9 +440,10 @@ def test_grade_cache_depends_on_every_module_that_decides_a_grade():
     read checks/*.py only, without checks/parts/.)"""
     package = paths.REPO_ROOT / "backprop_hw"
     hashed = set(grade.grader_files(paths.ASSIGNMENT))
-    deciding = {*package.glob("checks/**/*.py"), *package.glob("grading/**/*.py"), paths.source_notebook(),
-                paths.COURSE_CONFIG}
+    deciding = {*package.glob("checks/**/*.py"), *package.glob("grading/**/*.py"), *package.glob("inside/**/*.py"),
+                paths.source_notebook(), paths.COURSE_CONFIG}
     assert package / "checks" / "parts" / "training.py" in hashed
+    assert package / "inside" / "kernel_end.py" in hashed  # the kernel's end of the hidden tests' channel
     assert deciding - hashed == set()
 
 
