@@ -191,3 +191,43 @@ def test_the_answer_key_that_stands_in_is_that_of_the_functions_graded_already()
                                                                "W2": np.zeros((1, 4)), "b2": np.zeros((1, 1))})[0].shape == (1, 3)
     source, names = answer_key.stand_in_source({"nn_model"})  # needs keys not released: not shipped
     assert names == [] and "def nn_model" not in source
+
+
+def test_the_kernels_random_state_is_the_checks_during_a_call_and_its_own_after(tmp_path):
+    """The kernel's end in a process of its own: a check seeds here, the student's function draws
+    there from that seed, and the notebook's cells after the check draw what they would have
+    drawn without it."""
+    import subprocess
+    import sys
+    import textwrap
+
+    path = str(tmp_path / "check.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+    student = textwrap.dedent(f"""
+        import runpy, numpy as np
+        def initialize(n):
+            return np.random.randn(n)
+        np.random.seed(42)
+        runpy.run_path({channel.KERNEL_END!r})["serve"]({path!r})
+        print(np.random.randn())
+    """)
+    process = subprocess.Popen([sys.executable, "-c", student], stdout=subprocess.PIPE, text=True)
+    try:
+        connection, _ = listener.accept()
+        grader = protocol.Channel(connection, 1 << 24)
+        assert grader.receive(deadline=None)["op"] == "hello"
+        grader.send({"op": "begin", "tested": "initialize", "keys": "", "key_names": []})
+        np.random.seed(7)
+        grader.send({"op": "call", "name": "initialize", "args": [3], "kwargs": {}})
+        reply = grader.receive(deadline=None)
+        grader.send({"op": "done", "isolate": False})
+        printed = float(process.communicate(timeout=60)[0])
+    finally:
+        listener.close()
+        process.kill()
+    np.random.seed(7)
+    assert reply["op"] == "result" and np.array_equal(reply["value"], np.random.randn(3))
+    np.random.seed(42)
+    assert printed == np.random.randn()

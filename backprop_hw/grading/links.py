@@ -96,24 +96,21 @@ class CollectWithoutLinks(ExchangeCollect):
         self._groupshared(dest)
 
     def _groupshared(self, dest: str) -> None:
-        """What nbgrader's do_copy does after copying, for a group-shared course."""
+        """What nbgrader's do_copy does after copying, for a group-shared course: folders ug+rwx, files ug+rw."""
         if not self.coursedir.groupshared:
             return
         for dirname, _, filenames in os.walk(dest):
-            st_mode = os.stat(dirname).st_mode
-            if st_mode & 0o2770 != 0o2770:
-                try:
-                    os.chmod(dirname, (st_mode | 0o2770) & 0o2777)
-                except PermissionError:
-                    self.log.warning("Could not update permissions of %s to make it groupshared", dirname)
+            self._at_least(dirname, 0o2770, 0o2777)
             for filename in filenames:
-                path = os.path.join(dirname, filename)
-                st_mode = os.stat(path).st_mode
-                if st_mode & 0o660 != 0o660:
-                    try:
-                        os.chmod(path, (st_mode | 0o660) & 0o777)
-                    except PermissionError:
-                        self.log.warning("Could not update permissions of %s to make it groupshared", path)
+                self._at_least(os.path.join(dirname, filename), 0o660, 0o777)
+
+    def _at_least(self, path: str, mode: int, mask: int) -> None:
+        st_mode = os.stat(path).st_mode
+        if st_mode & mode != mode:
+            try:
+                os.chmod(path, (st_mode | mode) & mask)
+            except PermissionError:
+                self.log.warning("Could not update permissions of %s to make it groupshared", path)
 
 
 def _check_size(exchange: ExchangeCollect, source: Path) -> None:
