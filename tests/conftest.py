@@ -25,7 +25,8 @@ FULL_TIER_FIXTURES = {
     "harness": "every catalogue entry and mutant, in real nbgrader (about 7 minutes)",
     "uk_course": "the catalogue on the Ukrainian edition (about 4 minutes)",
     "attacked": "the attacks, through plain nbgrader and backprop-hw autograde",
-    "cases_graded": "the hostile cases, through plain nbgrader autograde and backprop-hw autograde",
+    "cases_graded": "the hostile cases and links handed in, through plain nbgrader autograde and backprop-hw autograde",
+    "exchange_collected": "a link planted in an exchange, collected and autograded by nbgrader",
 }
 
 

@@ -40,13 +40,14 @@ def _cases_course(root: Path, reference) -> Course:
     for case in hostile.CASES:
         course.submit(case.name, case.build(reference))
     course.submit(HONEST, reference)
+    _submit_links(course, reference)
     return course
 
 
 @pytest.fixture(scope="module")
 def cases_graded(built, tmp_path_factory):
-    """Every case and an honest reference beside them, in one course per grader, graded side by side:
-    {grader: (course, {student: total}, {student: notes of backprop-hw})}."""
+    """Every case, the links handed in and an honest reference beside them, in one course per grader,
+    graded side by side: {grader: (course, {student: total}, {student: notes of backprop-hw})}."""
     _, _, reference = built
     courses = {tool: _cases_course(tmp_path_factory.mktemp(tool.split()[0]) / "course", reference)
                for tool in (NBGRADER, OURS)}
@@ -64,7 +65,8 @@ def cases_graded(built, tmp_path_factory):
     graded = {}
     for tool, course in courses.items():
         totals = {student: sum(v or 0 for v in cells.values()) for student, cells in course.cell_scores().items()}
-        notes = {s: [f"repaired: {n}" for n in converter.repairs.get(s, [])] for s in totals} if tool == OURS else {}
+        notes = ({s: [f"refused: {n}" for n in converter.refusals.get(s, [])] +
+                  [f"repaired: {n}" for n in converter.repairs.get(s, [])] for s in totals} if tool == OURS else {})
         graded[tool] = (course, totals, notes)
     return graded
 
@@ -134,42 +136,31 @@ def _submit_links(course: Course, reference) -> None:
 
 
 @pytest.mark.parametrize("tool", [NBGRADER, OURS])
-def test_a_link_handed_in_is_graded_as_missing(built, tmp_path, tool):
+def test_a_link_handed_in_is_graded_as_missing(cases_graded, tool):
     """A link to source/ in submitted/ (the notebook, or the submission folder itself): 0, where nbgrader
     alone grades it 100; a link beside an honest notebook is left out of autograded/ and costs nothing."""
-    _, _, reference = built
-    course = Course.create(tmp_path / "course")
-    course.generate_assignment()
-    _submit_links(course, reference)
-    if tool == NBGRADER:
-        try:
-            course.autograde()
-        except NbgraderError:
-            pass
-        refusals = {}
-    else:
-        refusals = autograde.run(course.root, paths.ASSIGNMENT, jobs=2, force=True, progress=False).refusals
-    totals = {student: sum(v or 0 for v in cells.values()) for student, cells in course.cell_scores().items()}
+    course, totals, notes = cases_graded[tool]
     assert totals.get("linked-notebook") == 0 and totals.get("linked-folder", 0) == 0
     assert totals["honest-with-a-link"] == 100
     autograded = course.root / "autograded" / "honest-with-a-link" / paths.ASSIGNMENT
-    assert not (autograded / "solution.txt").exists() and not os.path.islink(autograded / "solution.txt")
+    assert not os.path.lexists(autograded / "solution.txt")
     if tool == OURS:
-        assert "symbolic link" in " ".join(refusals["linked-notebook"])
-        assert "solution.txt is a symbolic link" in " ".join(refusals["honest-with-a-link"])
+        assert "symbolic link" in " ".join(notes["linked-notebook"])
+        assert "solution.txt is a symbolic link" in " ".join(notes["honest-with-a-link"])
     else:
         assert "links are never followed" in course.log_file.read_text()
 
 
-def test_a_link_planted_in_the_exchange_is_not_collected(built, tmp_path):
+@pytest.fixture(scope="module")
+def exchange_collected(built, tmp_path_factory):
     """A student with a shell on a shared hub replaces their submitted notebook in the exchange's
-    inbound folder by a link to source/: `nbgrader collect` leaves it behind and collects an empty
-    notebook in its place, which is graded as missing (nbgrader alone collects the solution: 100)."""
+    inbound folder by a link to source/; the instructor collects and autogrades: (course, collected folder)."""
     source, release, _ = built
-    course, exchange = instructor_course(tmp_path)
+    folder = tmp_path_factory.mktemp("exchange")
+    course, exchange = instructor_course(folder)
     course.generate_assignment()
     course.nbgrader("release_assignment", paths.ASSIGNMENT, "--force")
-    home = tmp_path / "home"
+    home = folder / "home"
     home.mkdir()
     student_command(home, exchange, "fetch_assignment", paths.ASSIGNMENT)
     student_command(home, exchange, "submit", paths.ASSIGNMENT)
@@ -178,13 +169,20 @@ def test_a_link_planted_in_the_exchange_is_not_collected(built, tmp_path):
     (inbound / paths.NOTEBOOK).symlink_to(course.root / "source" / paths.ASSIGNMENT / paths.NOTEBOOK)
     course.nbgrader("collect", paths.ASSIGNMENT)
     [collected] = (course.root / "submitted").iterdir()
-    notebook = collected / paths.ASSIGNMENT / paths.NOTEBOOK
-    assert not notebook.is_symlink() and notebooks.read(notebook).cells == []
-    assert "Not collected" in course.log_file.read_text()
     try:
         course.autograde()
     except NbgraderError:
         pass
+    return course, collected
+
+
+def test_a_link_planted_in_the_exchange_is_not_collected(exchange_collected):
+    """`nbgrader collect` leaves the link behind and collects an empty notebook in its place, which is
+    graded as missing (nbgrader alone collects the solution: 100)."""
+    course, collected = exchange_collected
+    notebook = collected / paths.ASSIGNMENT / paths.NOTEBOOK
+    assert not notebook.is_symlink() and notebooks.read(notebook).cells == []
+    assert "Not collected" in course.log_file.read_text()
     assert {student: sum(v or 0 for v in cells.values()) for student, cells in course.cell_scores().items()} == \
            {collected.name: 0}
 
