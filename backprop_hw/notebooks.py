@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,8 +101,10 @@ def _hidden_tests(source: NotebookNode) -> dict[str, HiddenTest]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def python_of(source: str) -> str:
-    """A cell as the kernel runs it: IPython syntax (magics, !shell, x?) turned into Python calls."""
+    """A cell as the kernel runs it: IPython syntax (magics, !shell, x?) turned into Python calls.
+    (Kept for the cells read again: the scan and each loop test read the same cells.)"""
     from IPython.core.inputtransformer2 import TransformerManager
 
     return TransformerManager().transform_cell(source)

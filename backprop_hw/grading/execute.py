@@ -166,11 +166,13 @@ class GradingExecute(Execute):
 
     def released_before(self, index: int) -> set[str]:
         """The graded functions whose test cells all come before cell `index`: their answer key may stand in."""
-        last: dict[str, int] = {}
-        for number, other in enumerate(self.nb.cells):
-            if is_test_cell(other) and (test := hidden_test(other.source)) is not None:
-                last[test.function] = number
-        return {function for function, number in last.items() if number < index}
+        if getattr(self, "_last_test_cells", (None,))[0] is not self.nb:  # read once per notebook
+            last: dict[str, int] = {}
+            for number, other in enumerate(self.nb.cells):
+                if is_test_cell(other) and (test := hidden_test(other.source)) is not None:
+                    last[test.function] = number
+            self._last_test_cells = (self.nb, last)
+        return {function for function, number in self._last_test_cells[1].items() if number < index}
 
     def code_before(self, index: int) -> list[str]:
         """The code the kernel ran before cell `index`, as the grader has it (hidden blocks left out)."""
