@@ -22,7 +22,6 @@ the test cells and the cells the kernel died in, and goes on with the next cell.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
