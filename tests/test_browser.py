@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 import browser
-from exchange import COURSE_ID, instructor_course, student_command
+from exchange import instructor_course, student_command
 from backprop_hw import notebooks, paths, release
 from backprop_hw.course import Course
 from backprop_hw.harness import catalogue
